@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PosesConfig(AppConfig):
+    name = "poses"
+    verbose_name = "Pose library"

@@ -1,0 +1,542 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from poses.markdown import render_markdown
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class BreathCue(models.TextChoices):
+    INHALE = "inhale", "Inhale"
+    EXHALE = "exhale", "Exhale"
+    HOLD = "hold", "Hold the breath"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left side"
+    RIGHT = "right", "Right side"
+
+
+class SlugNamedManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Vocabulary(models.Model):
+    """A short named term that poses are tagged with and students filter by."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    objects = SlugNamedManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PoseType(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = "pose type"
+
+
+class Style(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = "style of yoga"
+        verbose_name_plural = "styles of yoga"
+
+
+class BodyArea(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = "body area"
+
+
+class Condition(Vocabulary):
+    """A health condition a safety note concerns (knee injury, pregnancy, asthma …)."""
+
+
+class PoseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Pose.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts; everybody else sees only what is published."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_cards(self):
+        return self.prefetch_related("pose_types")
+
+    def for_pose_page(self):
+        """Everything the pose page shows, in a fixed number of queries."""
+        published_poses = Pose.objects.published()
+        return self.prefetch_related(
+            "pose_types",
+            "styles",
+            "stretches",
+            "strengthens",
+            "steps",
+            "benefits",
+            Prefetch(
+                "safety_notes",
+                SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
+            ),
+            Prefetch(
+                "preparatory_links",
+                PoseLink.objects.filter(preparatory__in=published_poses).select_related("preparatory"),
+            ),
+            Prefetch(
+                "follow_up_links",
+                PoseLink.objects.filter(follow_up__in=published_poses).select_related("follow_up"),
+            ),
+            Prefetch(
+                "related_links",
+                RelatedPose.objects.filter(related__in=published_poses).select_related("related"),
+            ),
+        )
+
+
+class PoseManager(models.Manager.from_queryset(PoseQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Pose(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    english_name = models.CharField(
+        max_length=120, help_text="The name most students know, e.g. “Head to Knee Pose”."
+    )
+    sanskrit_name = models.CharField(
+        max_length=120,
+        unique=True,
+        help_text="As one word, the way the studio writes it, e.g. “Janusirsasana”.",
+    )
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The pose's web address: /poses/<slug>/. Filled in from the Sanskrit name.",
+    )
+    pronunciation = models.CharField(
+        max_length=120, blank=True, help_text="Spoken syllables, e.g. “JAH-new shear-SHAHS-anna”."
+    )
+    meaning = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the name means, word by word: ‘Janu’ means ‘knee’ …",
+    )
+    other_names = models.TextField(
+        blank=True,
+        help_text="Other names and spellings students may search for, one per line.",
+    )
+    pose_types = models.ManyToManyField(PoseType, blank=True, related_name="poses")
+    level = models.CharField(max_length=20, choices=Level, default=Level.BEGINNER)
+    styles = models.ManyToManyField(Style, blank=True, related_name="poses")
+    stretches = models.ManyToManyField(
+        BodyArea, blank=True, related_name="stretched_by", help_text="Body areas the pose stretches."
+    )
+    strengthens = models.ManyToManyField(
+        BodyArea,
+        blank=True,
+        related_name="strengthened_by",
+        help_text="Body areas the pose strengthens.",
+    )
+    hold_min_seconds = models.PositiveIntegerField(
+        "shortest hold (seconds)", null=True, blank=True, help_text="e.g. 30"
+    )
+    hold_max_seconds = models.PositiveIntegerField(
+        "longest hold (seconds)", null=True, blank=True, help_text="e.g. 180 for three minutes."
+    )
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two plain sentences shown on pose cards and in search results.",
+    )
+    introduction = MarkdownxField(
+        blank=True,
+        help_text="Where the name comes from, what the pose is and who it suits. Markdown.",
+    )
+    introduction_html = models.TextField(blank=True, editable=False)
+    practice_time = MarkdownxField(
+        "when to practise",
+        blank=True,
+        help_text="The best time of day and how long after a meal. Markdown.",
+    )
+    practice_time_html = models.TextField(blank=True, editable=False)
+    closing_notes = MarkdownxField(
+        "good to know",
+        blank=True,
+        help_text="Closing remarks: common misunderstandings, what the pose works on. Markdown.",
+    )
+    closing_notes_html = models.TextField(blank=True, editable=False)
+    image = models.ImageField(upload_to="poses/", blank=True)
+    image_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: describe the pose as shown, for screen readers.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish from",
+        null=True,
+        blank=True,
+        help_text="Left empty, it is set to the moment you publish.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MARKDOWN_FIELDS = ("introduction", "practice_time", "closing_notes")
+
+    objects = PoseManager()
+
+    class Meta:
+        ordering = ["english_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="pose_hold_min_not_above_max",
+                condition=Q(hold_min_seconds__isnull=True)
+                | Q(hold_max_seconds__isnull=True)
+                | Q(hold_min_seconds__lte=F("hold_max_seconds")),
+            ),
+            models.CheckConstraint(
+                name="pose_image_has_alt_text",
+                condition=Q(image="") | ~Q(image_alt=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sanskrit_name} ({self.english_name})"
+
+    def get_absolute_url(self):
+        return reverse("poses:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if (
+            self.hold_min_seconds is not None
+            and self.hold_max_seconds is not None
+            and self.hold_min_seconds > self.hold_max_seconds
+        ):
+            raise ValidationError(
+                {"hold_max_seconds": "The longest hold cannot be shorter than the shortest hold."}
+            )
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image for students who cannot see it."}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def other_names_list(self):
+        return [name.strip() for name in self.other_names.splitlines() if name.strip()]
+
+    def hold_range(self):
+        """The hold as a teacher would say it: “30 seconds to 3 minutes”."""
+        low, high = self.hold_min_seconds, self.hold_max_seconds
+        if low is None and high is None:
+            return ""
+        if low is None or high is None or low == high:
+            return format_duration(low if high is None else high)
+        return f"{format_duration(low)} to {format_duration(high)}"
+
+    def preparatory_poses(self):
+        return [link.preparatory for link in self.preparatory_links.all()]
+
+    def follow_up_poses(self):
+        return [link.follow_up for link in self.follow_up_links.all()]
+
+
+def format_duration(seconds):
+    if seconds < 60 or seconds % 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class PoseChildManager(models.Manager):
+    """Children of a pose are known by the pose's slug and their position in it."""
+
+    def get_by_natural_key(self, pose_slug, position):
+        return self.get(pose__slug=pose_slug, position=position)
+
+
+class Step(models.Model):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(
+        max_length=120, help_text="A short command, e.g. “Bend your right knee”."
+    )
+    instruction = MarkdownxField(
+        help_text="What to do, as you would say it in class: placement, alignment, breath."
+    )
+    instruction_html = models.TextField(blank=True, editable=False)
+    breath_cue = models.CharField(
+        max_length=10,
+        choices=BreathCue,
+        blank=True,
+        help_text="The breath that goes with this movement, if one does.",
+    )
+    side = models.CharField(
+        max_length=10, choices=Side, blank=True, help_text="Only for a step done on one side."
+    )
+
+    MARKDOWN_FIELDS = ("instruction",)
+
+    objects = PoseChildManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pose", "position"], name="step_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.pose.slug, self.position)
+
+    natural_key.dependencies = ["poses.pose"]
+
+
+class Benefit(models.Model):
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="benefits")
+    position = models.PositiveIntegerField(default=0)
+    text = MarkdownxField(help_text="One benefit, stated modestly. Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+
+    MARKDOWN_FIELDS = ("text",)
+
+    objects = PoseChildManager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def natural_key(self):
+        return (self.pose.slug, self.position)
+
+    natural_key.dependencies = ["poses.pose"]
+
+
+class SafetyNote(models.Model):
+    class Kind(models.TextChoices):
+        AVOID = "avoid", "Avoid"
+        MODIFY = "modify", "Modify"
+        CAUTION = "caution", "Caution"
+
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="safety_notes")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind,
+        default=Kind.CAUTION,
+        help_text="Avoid: do not practise. Modify: practise with the change described. "
+        "Caution: practise with care.",
+    )
+    text = MarkdownxField(help_text="Who should take care, and why. Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+    conditions = models.ManyToManyField(
+        Condition,
+        blank=True,
+        related_name="safety_notes",
+        help_text="The conditions this note concerns, so students can filter by them.",
+    )
+    substitute = models.ForeignKey(
+        Pose,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitute_for_notes",
+        help_text="A pose to practise instead, if there is one.",
+    )
+
+    MARKDOWN_FIELDS = ("text",)
+
+    objects = PoseChildManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                name="safety_note_substitute_is_another_pose",
+                condition=~Q(substitute=F("pose")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def natural_key(self):
+        return (self.pose.slug, self.position)
+
+    natural_key.dependencies = ["poses.pose"]
+
+    def clean(self):
+        if self.substitute_id and self.substitute_id == self.pose_id:
+            raise ValidationError({"substitute": "A pose cannot be its own substitute."})
+
+
+class PoseLinkManager(models.Manager):
+    def get_by_natural_key(self, preparatory_slug, follow_up_slug):
+        return self.get(preparatory__slug=preparatory_slug, follow_up__slug=follow_up_slug)
+
+
+class PoseLink(models.Model):
+    """One directed fact, stored once: `preparatory` prepares the body for `follow_up`.
+
+    The follow-up pose lists it as a preparatory pose; the preparatory pose lists the
+    follow-up pose as a follow-up.
+    """
+
+    preparatory = models.ForeignKey(
+        Pose,
+        on_delete=models.CASCADE,
+        related_name="follow_up_links",
+        help_text="The pose practised first.",
+    )
+    follow_up = models.ForeignKey(
+        Pose,
+        on_delete=models.CASCADE,
+        related_name="preparatory_links",
+        help_text="The pose it prepares for.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    reason = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Optional, one line: why it prepares, e.g. “Opens the hamstrings”.",
+    )
+
+    objects = PoseLinkManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "preparatory link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preparatory", "follow_up"], name="pose_link_unique_pair"
+            ),
+            models.CheckConstraint(
+                name="pose_link_not_to_itself", condition=~Q(preparatory=F("follow_up"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.preparatory.sanskrit_name} prepares for {self.follow_up.sanskrit_name}"
+
+    def natural_key(self):
+        return (self.preparatory.slug, self.follow_up.slug)
+
+    natural_key.dependencies = ["poses.pose"]
+
+    def clean(self):
+        if self.preparatory_id and self.preparatory_id == self.follow_up_id:
+            raise ValidationError("A pose cannot prepare for itself.")
+
+
+class RelatedPoseManager(models.Manager):
+    def get_by_natural_key(self, pose_slug, related_slug):
+        return self.get(pose__slug=pose_slug, related__slug=related_slug)
+
+
+class RelatedPose(models.Model):
+    """A symmetric relation, kept as a pair of mirrored rows so each pose lists it.
+
+    Saving or deleting one row saves or deletes its mirror, so both pages always agree.
+    """
+
+    class Kind(models.TextChoices):
+        VARIATION = "variation", "Variation"
+        ALTERNATIVE = "alternative", "Alternative"
+        COUNTERPOSE = "counterpose", "Counterpose"
+
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.VARIATION)
+
+    objects = RelatedPoseManager()
+
+    class Meta:
+        ordering = ["kind", "related__english_name"]
+        verbose_name = "related pose"
+        constraints = [
+            models.UniqueConstraint(fields=["pose", "related"], name="related_pose_unique_pair"),
+            models.CheckConstraint(
+                name="related_pose_not_to_itself", condition=~Q(pose=F("related"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pose.sanskrit_name} ↔ {self.related.sanskrit_name}"
+
+    def natural_key(self):
+        return (self.pose.slug, self.related.slug)
+
+    natural_key.dependencies = ["poses.pose"]
+
+    def clean(self):
+        if self.pose_id and self.pose_id == self.related_id:
+            raise ValidationError("A pose cannot be related to itself.")
+
+    def save(self, *args, **kwargs):
+        previous_related_id = (
+            RelatedPose.objects.filter(pk=self.pk).values_list("related_id", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous_related_id and previous_related_id != self.related_id:
+            RelatedPose.objects.filter(pose_id=previous_related_id, related_id=self.pose_id).delete()
+        # Creating the mirror runs this method once more, finds this row and stops there.
+        mirror, created = RelatedPose.objects.get_or_create(
+            pose_id=self.related_id, related_id=self.pose_id, defaults={"kind": self.kind}
+        )
+        if not created and mirror.kind != self.kind:
+            RelatedPose.objects.filter(pk=mirror.pk).update(kind=self.kind)
+
+    def delete(self, *args, **kwargs):
+        RelatedPose.objects.filter(pose_id=self.related_id, related_id=self.pose_id).delete()
+        return super().delete(*args, **kwargs)
+
+
+@receiver(pre_save)
+def render_markdown_fields(sender, instance, **kwargs):
+    """Render each Markdown field into its `*_html` twin on every save, fixtures included."""
+    for field in getattr(sender, "MARKDOWN_FIELDS", ()):
+        setattr(instance, f"{field}_html", render_markdown(getattr(instance, field)))
