@@ -85,7 +85,14 @@ class RelatedPoseInline(admin.TabularInline):
 
 @admin.register(Pose)
 class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
-    list_display = ("sanskrit_name", "english_name", "level", "status", "published_at", "updated_at")
+    list_display = (
+        "sanskrit_name",
+        "english_name",
+        "level",
+        "status",
+        "published_at",
+        "updated_at",
+    )
     list_filter = ("status", "level", "pose_types", "styles")
     search_fields = ("sanskrit_name", "english_name", "other_names")
     prepopulated_fields = {"slug": ("sanskrit_name",)}

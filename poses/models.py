@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Prefetch, Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -100,7 +100,9 @@ class PoseQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "preparatory_links",
-                PoseLink.objects.filter(preparatory__in=published_poses).select_related("preparatory"),
+                PoseLink.objects.filter(preparatory__in=published_poses).select_related(
+                    "preparatory"
+                ),
             ),
             Prefetch(
                 "follow_up_links",
@@ -152,7 +154,10 @@ class Pose(models.Model):
     level = models.CharField(max_length=20, choices=Level, default=Level.BEGINNER)
     styles = models.ManyToManyField(Style, blank=True, related_name="poses")
     stretches = models.ManyToManyField(
-        BodyArea, blank=True, related_name="stretched_by", help_text="Body areas the pose stretches."
+        BodyArea,
+        blank=True,
+        related_name="stretched_by",
+        help_text="Body areas the pose stretches.",
     )
     strengthens = models.ManyToManyField(
         BodyArea,
@@ -227,6 +232,11 @@ class Pose(models.Model):
     def __str__(self):
         return f"{self.sanskrit_name} ({self.english_name})"
 
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("poses:detail", kwargs={"slug": self.slug})
 
@@ -246,11 +256,6 @@ class Pose(models.Model):
             raise ValidationError(
                 {"image_alt": "Describe the image for students who cannot see it."}
             )
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self):
@@ -505,15 +510,6 @@ class RelatedPose(models.Model):
     def __str__(self):
         return f"{self.pose.sanskrit_name} ↔ {self.related.sanskrit_name}"
 
-    def natural_key(self):
-        return (self.pose.slug, self.related.slug)
-
-    natural_key.dependencies = ["poses.pose"]
-
-    def clean(self):
-        if self.pose_id and self.pose_id == self.related_id:
-            raise ValidationError("A pose cannot be related to itself.")
-
     def save(self, *args, **kwargs):
         previous_related_id = (
             RelatedPose.objects.filter(pk=self.pk).values_list("related_id", flat=True).first()
@@ -522,7 +518,9 @@ class RelatedPose(models.Model):
         )
         super().save(*args, **kwargs)
         if previous_related_id and previous_related_id != self.related_id:
-            RelatedPose.objects.filter(pose_id=previous_related_id, related_id=self.pose_id).delete()
+            RelatedPose.objects.filter(
+                pose_id=previous_related_id, related_id=self.pose_id
+            ).delete()
         # Creating the mirror runs this method once more, finds this row and stops there.
         mirror, created = RelatedPose.objects.get_or_create(
             pose_id=self.related_id, related_id=self.pose_id, defaults={"kind": self.kind}
@@ -533,6 +531,15 @@ class RelatedPose(models.Model):
     def delete(self, *args, **kwargs):
         RelatedPose.objects.filter(pose_id=self.related_id, related_id=self.pose_id).delete()
         return super().delete(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.pose.slug, self.related.slug)
+
+    natural_key.dependencies = ["poses.pose"]
+
+    def clean(self):
+        if self.pose_id and self.pose_id == self.related_id:
+            raise ValidationError("A pose cannot be related to itself.")
 
 
 @receiver(pre_save)

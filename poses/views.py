@@ -9,9 +9,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            featured_poses=Pose.objects.published().for_cards().order_by("-published_at")[
-                : self.featured_count
-            ],
+            featured_poses=Pose.objects.published()
+            .for_cards()
+            .order_by("-published_at")[: self.featured_count],
             pose_count=Pose.objects.published().count(),
             **kwargs,
         )

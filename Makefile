@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`. Both start from a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+FIXTURES := fixtures/janusirsasana.json
+
+.PHONY: run test lint format migrations-check serve-dev install clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+run: install
+	mkdir -p var
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) load_poses $(FIXTURES)
+	DJANGO_DEBUG=1 $(MANAGE) create_local_admin
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# The suite runs on SQLite; with DATABASE_URL pointing at PostgreSQL (as in CI) it runs
+# there too.
+test: install lint migrations-check
+	env -u DATABASE_URL $(BIN)/pytest
+	@case "$$DATABASE_URL" in \
+	  postgres*) echo "Running the suite again on PostgreSQL"; $(BIN)/pytest ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: ran on SQLite only." ;; \
+	esac
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
