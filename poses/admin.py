@@ -1,6 +1,8 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django.contrib import admin
 from django.utils.html import format_html
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
 
 from poses.forms import PositionedForm, RenumberingInlineFormSet
 from poses.models import (
@@ -29,7 +31,12 @@ admin.site.register(BodyArea, VocabularyAdmin)
 admin.site.register(Condition, VocabularyAdmin)
 
 
+# Every Markdown field gets the editor with its live, sanitised preview.
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
 class OrderedInline:
+    formfield_overrides = MARKDOWN_EDITOR
     form = PositionedForm
     formset = RenumberingInlineFormSet
     extra = 0
@@ -100,6 +107,7 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
     readonly_fields = ("preview_link", "created_at", "updated_at")
     date_hierarchy = "updated_at"
     save_on_top = True
+    formfield_overrides = MARKDOWN_EDITOR
     fieldsets = (
         (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary")}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),
@@ -128,6 +136,9 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
         FollowUpLinkInline,
         RelatedPoseInline,
     )
+
+    class Media:
+        js = ("js/admin-markdown-rows.js",)
 
     @admin.display(description="Preview")
     def preview_link(self, pose):
