@@ -1,4 +1,8 @@
-import os
+import pytest
+from django.core.management import call_command
 
-# Tests run with debug off, as production does; they need a key but no real secret.
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    """Pages link hashed static files from whitenoise's manifest, as in production."""
+    call_command("collectstatic", interactive=False, verbosity=0)
