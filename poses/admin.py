@@ -31,12 +31,14 @@ admin.site.register(BodyArea, VocabularyAdmin)
 admin.site.register(Condition, VocabularyAdmin)
 
 
-# Every Markdown field gets the editor with its live, sanitised preview.
+# Every Markdown field gets the editor with its live, sanitised preview; inline rows get a
+# shorter box so a pose's eight steps fit on a screen or two.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+SHORT_MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget(attrs={"rows": 4})}}
 
 
 class OrderedInline:
-    formfield_overrides = MARKDOWN_EDITOR
+    formfield_overrides = SHORT_MARKDOWN_EDITOR
     form = PositionedForm
     formset = RenumberingInlineFormSet
     extra = 0
@@ -105,7 +107,7 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("sanskrit_name",)}
     autocomplete_fields = ("pose_types", "styles", "stretches", "strengthens")
     readonly_fields = ("preview_link", "created_at", "updated_at")
-    date_hierarchy = "updated_at"
+    ordering = ("sanskrit_name",)
     save_on_top = True
     formfield_overrides = MARKDOWN_EDITOR
     fieldsets = (

@@ -215,7 +215,7 @@ class Pose(models.Model):
     objects = PoseManager()
 
     class Meta:
-        ordering = ["english_name"]
+        ordering = ["sanskrit_name"]
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",
