@@ -219,12 +219,14 @@ class Pose(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",
+                violation_error_message="The longest hold cannot be shorter than the shortest hold.",
                 condition=Q(hold_min_seconds__isnull=True)
                 | Q(hold_max_seconds__isnull=True)
                 | Q(hold_min_seconds__lte=F("hold_max_seconds")),
             ),
             models.CheckConstraint(
                 name="pose_image_has_alt_text",
+                violation_error_message="Describe the image for students who cannot see it.",
                 condition=Q(image="") | ~Q(image_alt=""),
             ),
         ]
@@ -400,6 +402,7 @@ class SafetyNote(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="safety_note_substitute_is_another_pose",
+                violation_error_message="A pose cannot be its own substitute.",
                 condition=~Q(substitute=F("pose")),
             ),
         ]
@@ -458,7 +461,9 @@ class PoseLink(models.Model):
                 fields=["preparatory", "follow_up"], name="pose_link_unique_pair"
             ),
             models.CheckConstraint(
-                name="pose_link_not_to_itself", condition=~Q(preparatory=F("follow_up"))
+                name="pose_link_not_to_itself",
+                condition=~Q(preparatory=F("follow_up")),
+                violation_error_message="A pose cannot prepare for itself.",
             ),
         ]
 
@@ -472,7 +477,7 @@ class PoseLink(models.Model):
 
     def clean(self):
         if self.preparatory_id and self.preparatory_id == self.follow_up_id:
-            raise ValidationError("A pose cannot prepare for itself.")
+            raise ValidationError({"preparatory": "A pose cannot prepare for itself."})
 
 
 class RelatedPoseManager(models.Manager):
@@ -503,7 +508,9 @@ class RelatedPose(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pose", "related"], name="related_pose_unique_pair"),
             models.CheckConstraint(
-                name="related_pose_not_to_itself", condition=~Q(pose=F("related"))
+                name="related_pose_not_to_itself",
+                condition=~Q(pose=F("related")),
+                violation_error_message="A pose cannot be related to itself.",
             ),
         ]
 
@@ -539,7 +546,7 @@ class RelatedPose(models.Model):
 
     def clean(self):
         if self.pose_id and self.pose_id == self.related_id:
-            raise ValidationError("A pose cannot be related to itself.")
+            raise ValidationError({"related": "A pose cannot be related to itself."})
 
 
 @receiver(pre_save)
