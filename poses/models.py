@@ -219,7 +219,9 @@ class Pose(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",
-                violation_error_message="The longest hold cannot be shorter than the shortest hold.",
+                violation_error_message=(
+                    "The longest hold cannot be shorter than the shortest hold."
+                ),
                 condition=Q(hold_min_seconds__isnull=True)
                 | Q(hold_max_seconds__isnull=True)
                 | Q(hold_min_seconds__lte=F("hold_max_seconds")),

@@ -1,0 +1,362 @@
+import html
+import io
+import json
+import re
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+
+from poses.models import Benefit, Pose, PoseLink, SafetyNote, Step
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = settings.BASE_DIR / "fixtures" / "janusirsasana.json"
+
+# From the seed article, /work/shared/seed/000_fe5e2d80599ed1ec.txt.
+SEED_STEP_TITLES = [
+    "Start in Dandasana (Staff Pose)",
+    "Bend Your Right Knee",
+    "Square Your Torso Over the Left Leg",
+    "Inhale and Lengthen Your Spine",
+    "Exhale and Fold Forward",
+    "Deepen the Pose Gently",
+    "Hold and Breathe",
+    "Release and Repeat on the Other Side",
+]
+SEED_STEP_PHRASES = [
+    "sit on the edge of a folded blanket",
+    "sole of your right foot against the inner left thigh",
+    "both sit bones are evenly pressing down",
+    "raise your arms overhead, lengthening your spine",
+    "use a yoga strap around your foot",
+    "moving your navel towards your knee",
+    "breathing deeply and evenly",
+    "repeat the pose on the other side, bending your left knee",
+]
+SEED_BENEFIT_PHRASES = [
+    "kidney disease",
+    "relieves mild depression",
+    "stimulates the various organs of the body",
+    "reduces sciatica pain",
+    "shoulders, spine, hamstrings",
+    "menstrual cycle",
+    "impotency",
+    "extra fat layer",
+    "flushing out toxins",
+]
+# Each precaution: a phrase of its text and the conditions it concerns.
+SEED_PRECAUTIONS = [
+    ("diarrhea or asthma", ["diarrh", "asthma"]),
+    ("back or knee injuries", ["back injur", "knee injur"]),
+    ("fractured bones", ["pregnan", "fractur"]),
+    ("osteoporosis", ["osteoporosis"]),
+    ("uncomfortable, exit the pose", []),
+]
+
+
+def load_fixture():
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+
+
+def load_poses():
+    out = io.StringIO()
+    call_command("load_poses", str(FIXTURE), stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    """Rows in every table of the pose library, many-to-many tables included."""
+    models = apps.get_app_config("poses").get_models(include_auto_created=True)
+    return {model._meta.label_lower: model.objects.count() for model in models}
+
+
+def fixture_counts():
+    """Rows the fixture file describes, many-to-many tables included."""
+    counts = Counter()
+    for record in json.loads(FIXTURE.read_text(encoding="utf-8")):
+        counts[record["model"]] += 1
+        model = apps.get_model(record["model"])
+        for name, value in record["fields"].items():
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                counts[field.remote_field.through._meta.label_lower] += len(value)
+    return counts
+
+
+def plain(text):
+    """Page text as a reader sees it: tags dropped, entities decoded, typographic quotes and
+    dashes made plain (the Markdown "smarty" extension curls them), spaces collapsed."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    for fancy, simple in {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"}.items():
+        text = text.replace(fancy, simple)
+    return " ".join(text.split())
+
+
+def no_quotes(text):
+    return re.sub(r"['‘’\"“”]", "", text)
+
+
+def section(page_html, heading_id):
+    match = re.search(rf'<h2 id="{heading_id}">.*?</section>', page_html, re.DOTALL)
+    assert match, f"no section {heading_id!r} on the page"
+    return match.group(0)
+
+
+def items(section_html, css_class):
+    """The <li class="css_class"> items of a section, in order."""
+    parts = re.split(rf'<li class="{css_class}[^"]*">', section_html)[1:]
+    return [part.split("</li>")[0] for part in parts]
+
+
+# Loading
+
+
+def test_the_fixture_loads_everything_it_describes():
+    load_fixture()
+    counts = row_counts()
+    assert {label: counts[label] for label in fixture_counts()} == dict(fixture_counts())
+
+
+def test_loading_the_fixture_twice_adds_nothing():
+    load_fixture()
+    once = row_counts()
+    load_fixture()
+    assert row_counts() == once
+
+
+def test_janusirsasana_has_the_seeds_eight_steps_in_order():
+    load_fixture()
+    steps = Step.objects.filter(pose__slug="janusirsasana").order_by("position")
+    assert [step.title.casefold() for step in steps] == [t.casefold() for t in SEED_STEP_TITLES]
+
+
+def test_janusirsasana_has_nine_benefits_and_five_precautions():
+    load_fixture()
+    assert Benefit.objects.filter(pose__slug="janusirsasana").count() == 9
+    assert SafetyNote.objects.filter(pose__slug="janusirsasana").count() == 5
+
+
+def test_load_poses_on_an_empty_library_loads_everything():
+    output = load_poses()
+    counts = row_counts()
+    assert {label: counts[label] for label in fixture_counts()} == dict(fixture_counts())
+    assert Pose.objects.filter(slug="janusirsasana").exists()
+    assert f"Added {Pose.objects.count()} poses" in output
+
+
+def test_load_poses_twice_changes_nothing():
+    load_poses()
+    once = row_counts()
+    output = load_poses()
+    assert row_counts() == once
+    assert output.startswith("Added 0 poses")
+
+
+def test_load_poses_after_loaddata_changes_nothing():
+    load_fixture()
+    once = row_counts()
+    load_poses()
+    assert row_counts() == once
+
+
+def test_load_poses_keeps_a_teachers_edits():
+    load_fixture()
+    pose = Pose.objects.get(slug="janusirsasana")
+    pose.english_name = "Head-to-Knee Forward Bend"
+    pose.save()
+    step = pose.steps.get(position=2)
+    step.instruction = "Our own wording for this step."
+    step.save()
+    before = row_counts()
+
+    load_poses()
+
+    pose.refresh_from_db()
+    step.refresh_from_db()
+    assert pose.english_name == "Head-to-Knee Forward Bend"
+    assert step.instruction == "Our own wording for this step."
+    assert step.instruction_html == "<p>Our own wording for this step.</p>"
+    assert row_counts() == before
+
+
+def test_load_poses_does_not_bring_back_what_a_teacher_removed():
+    load_fixture()
+    Step.objects.get(pose__slug="janusirsasana", position=8).delete()
+    PoseLink.objects.get(preparatory__slug="dandasana", follow_up__slug="janusirsasana").delete()
+    before = row_counts()
+    load_poses()
+    assert row_counts() == before
+
+
+def test_load_poses_keeps_a_pose_whose_web_address_a_teacher_changed():
+    load_fixture()
+    pose = Pose.objects.get(slug="janusirsasana")
+    pose.slug = "janu-sirsasana"
+    pose.save()
+    before = row_counts()
+
+    load_poses()
+
+    assert row_counts() == before
+    assert Pose.objects.get(sanskrit_name="Janusirsasana").slug == "janu-sirsasana"
+
+
+def test_loaded_markdown_is_rendered_to_html():
+    load_fixture()
+    pose = Pose.objects.get(slug="janusirsasana")
+    assert "Krishnamacharya" in pose.introduction_html
+    assert pose.introduction_html.startswith("<p>")
+    step = pose.steps.get(position=1)
+    assert 'href="/poses/dandasana/"' in step.instruction_html
+
+
+# The Janusirsasana page shows the whole seed article.
+
+
+@pytest.fixture
+def janu_page(client):
+    load_fixture()
+    response = client.get("/poses/janusirsasana/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def basics_rows(page_html):
+    rows = re.findall(
+        r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', section(page_html, "basics")
+    )
+    return {plain(label): plain(value) for label, value in rows}
+
+
+def test_page_shows_the_sanskrit_name_and_pronunciation(janu_page):
+    assert basics_rows(janu_page)["Sanskrit"] == "Janusirsasana (JAH-new shear-SHAHS-anna)"
+
+
+def test_page_shows_the_meaning(janu_page):
+    seed = "‘Janu‘ means ‘knee’, Sirsa is ‘head’, and ‘asana’ means ‘pose.’"
+    assert no_quotes(basics_rows(janu_page)["Meaning"]) == no_quotes(seed)
+
+
+def test_page_shows_the_pose_types(janu_page):
+    types = {name.casefold() for name in basics_rows(janu_page)["Pose type"].split(", ")}
+    assert types == {"sitting", "forward-bend", "side-bend", "twist", "stretch"}
+
+
+def test_page_shows_the_level_and_style(janu_page):
+    rows = basics_rows(janu_page)
+    assert rows["Level"] == "Beginner"
+    assert rows["Style of yoga"].casefold() == "ashtanga yoga"
+
+
+def test_page_shows_the_other_names(janu_page):
+    other_names = basics_rows(janu_page)["Other names"].casefold()
+    for name in ["Head-on-knee Pose", "Head-to-knee forward bend", "Seated head to knee pose"]:
+        assert name.casefold() in other_names
+
+
+def test_page_shows_what_the_pose_stretches_and_strengthens(janu_page):
+    rows = basics_rows(janu_page)
+    assert rows["Stretches"].casefold() == "entire back body"
+    strengthens = rows["Strengthens"].casefold()
+    for area in ["leg", "arm", "back"]:
+        assert area in strengthens
+
+
+def test_page_shows_the_duration(janu_page):
+    assert basics_rows(janu_page)["Duration"] == "30 seconds to 3 minutes"
+
+
+def test_page_shows_the_introduction(janu_page):
+    introduction = plain(section(janu_page, "introduction"))
+    assert "Krishnamacharya" in introduction
+    assert "father of modern yoga" in introduction
+    assert "Ardha Paschimottanasana" in introduction
+    assert "three main variations" in introduction
+
+
+def test_page_shows_the_eight_steps_in_order(janu_page):
+    steps = items(section(janu_page, "steps"), "step")
+    titles = [plain(re.search(r'<h3 class="step__title">(.*?)</h3>', s).group(1)) for s in steps]
+    assert [t.casefold() for t in titles] == [t.casefold() for t in SEED_STEP_TITLES]
+
+
+def test_each_step_shows_its_instruction(janu_page):
+    steps = items(section(janu_page, "steps"), "step")
+    assert len(steps) == len(SEED_STEP_PHRASES)
+    for step, phrase in zip(steps, SEED_STEP_PHRASES, strict=True):
+        assert phrase in plain(step)
+
+
+def test_steps_show_their_breath_cues(janu_page):
+    steps = items(section(janu_page, "steps"), "step")
+    assert '<span class="cue cue--inhale">Inhale</span>' in steps[3]
+    assert '<span class="cue cue--exhale">Exhale</span>' in steps[4]
+
+
+def test_page_shows_every_benefit(janu_page):
+    benefits = items(section(janu_page, "benefits"), "prose")
+    assert len(benefits) == len(SEED_BENEFIT_PHRASES)
+    for benefit, phrase in zip(benefits, SEED_BENEFIT_PHRASES, strict=True):
+        assert phrase in plain(benefit)
+
+
+def test_page_shows_when_to_practise(janu_page):
+    when = plain(section(janu_page, "when"))
+    assert "early in the morning" in when
+    assert "in the evening" in when
+    assert "3-5 hour gap" in when
+
+
+def test_page_shows_every_precaution_with_its_conditions(janu_page):
+    precautions = items(section(janu_page, "precautions"), "precaution")
+    assert len(precautions) == len(SEED_PRECAUTIONS)
+    for precaution, (phrase, conditions) in zip(precautions, SEED_PRECAUTIONS, strict=True):
+        assert phrase in plain(precaution)
+        concerns = re.search(r'<p class="precaution__concerns">(.*?)</p>', precaution)
+        concerned = plain(concerns.group(1)).casefold() if concerns else ""
+        for condition in conditions:
+            assert condition in concerned, (phrase, concerned)
+
+
+def test_page_names_knee_injury_as_a_concern(janu_page):
+    assert "Knee injury" in section(janu_page, "precautions")
+
+
+def test_page_shows_the_closing_remarks(janu_page):
+    closing = plain(section(janu_page, "good-to-know"))
+    assert "similar to a headstand" in closing
+    assert "challenging asana" in closing
+
+
+def test_page_shows_the_disclaimer(janu_page):
+    assert (
+        "The content is purely informative and educational in nature and should not be "
+        "construed as medical advice."
+    ) in plain(janu_page)
+
+
+def test_page_shows_preparatory_and_follow_up_poses(janu_page):
+    assert 'href="/poses/dandasana/"' in section(janu_page, "preparatory")
+    assert 'href="/poses/paschimottanasana/"' in section(janu_page, "follow-up")
+
+
+def test_page_sections_come_in_reading_order(janu_page):
+    order = ["basics", "introduction", "preparatory", "steps", "follow-up", "benefits", "when"]
+    order += ["precautions", "good-to-know"]
+    positions = [janu_page.index(f'<h2 id="{heading}">') for heading in order]
+    assert positions == sorted(positions)
+    assert janu_page.index('aria-label="Disclaimer"') > positions[-1]
+
+
+@pytest.mark.parametrize("slug", ["dandasana", "paschimottanasana"])
+def test_linked_poses_are_published_pages(janu_page, client, slug):
+    assert f'href="/poses/{slug}/"' in janu_page
+    assert client.get(f"/poses/{slug}/").status_code == 200
+
+
+def test_every_linked_pose_page_opens(janu_page, client):
+    for href in set(re.findall(r'href="(/poses/[^"]+/)"', janu_page)):
+        assert client.get(href).status_code == 200, href
