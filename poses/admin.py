@@ -1,10 +1,12 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from poses.forms import PositionedForm, RenumberingInlineFormSet
+from poses.images import CleanImageField
 from poses.models import (
     Benefit,
     BodyArea,
@@ -109,7 +111,7 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
     readonly_fields = ("preview_link", "created_at", "updated_at")
     ordering = ("sanskrit_name",)
     save_on_top = True
-    formfield_overrides = MARKDOWN_EDITOR
+    formfield_overrides = {**MARKDOWN_EDITOR, models.ImageField: {"form_class": CleanImageField}}
     fieldsets = (
         (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary")}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),

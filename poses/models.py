@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from poses.markdown import render_markdown
+from poses.images import random_image_name
+from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 
 
 class Level(models.TextChoices):
@@ -177,23 +178,26 @@ class Pose(models.Model):
         help_text="One or two plain sentences shown on pose cards and in search results.",
     )
     introduction = MarkdownxField(
+        max_length=MAX_MARKDOWN_LENGTH,
         blank=True,
         help_text="Where the name comes from, what the pose is and who it suits. Markdown.",
     )
     introduction_html = models.TextField(blank=True, editable=False)
     practice_time = MarkdownxField(
         "when to practise",
+        max_length=MAX_MARKDOWN_LENGTH,
         blank=True,
         help_text="The best time of day and how long after a meal. Markdown.",
     )
     practice_time_html = models.TextField(blank=True, editable=False)
     closing_notes = MarkdownxField(
         "good to know",
+        max_length=MAX_MARKDOWN_LENGTH,
         blank=True,
         help_text="Closing remarks: common misunderstandings, what the pose works on. Markdown.",
     )
     closing_notes_html = models.TextField(blank=True, editable=False)
-    image = models.ImageField(upload_to="poses/", blank=True)
+    image = models.ImageField(upload_to=random_image_name, blank=True)
     image_alt = models.CharField(
         "image description",
         max_length=250,
@@ -309,7 +313,8 @@ class Step(models.Model):
         max_length=120, help_text="A short command, e.g. “Bend your right knee”."
     )
     instruction = MarkdownxField(
-        help_text="What to do, as you would say it in class: placement, alignment, breath."
+        max_length=MAX_MARKDOWN_LENGTH,
+        help_text="What to do, as you would say it in class: placement, alignment, breath.",
     )
     instruction_html = models.TextField(blank=True, editable=False)
     breath_cue = models.CharField(
@@ -344,7 +349,9 @@ class Step(models.Model):
 class Benefit(models.Model):
     pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="benefits")
     position = models.PositiveIntegerField(default=0)
-    text = MarkdownxField(help_text="One benefit, stated modestly. Markdown.")
+    text = MarkdownxField(
+        max_length=MAX_MARKDOWN_LENGTH, help_text="One benefit, stated modestly. Markdown."
+    )
     text_html = models.TextField(blank=True, editable=False)
 
     MARKDOWN_FIELDS = ("text",)
@@ -378,7 +385,9 @@ class SafetyNote(models.Model):
         help_text="Avoid: do not practise. Modify: practise with the change described. "
         "Caution: practise with care.",
     )
-    text = MarkdownxField(help_text="Who should take care, and why. Markdown.")
+    text = MarkdownxField(
+        max_length=MAX_MARKDOWN_LENGTH, help_text="Who should take care, and why. Markdown."
+    )
     text_html = models.TextField(blank=True, editable=False)
     conditions = models.ManyToManyField(
         Condition,

@@ -1,5 +1,14 @@
+from django import forms
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from poses.images import CleanImageField
+from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
 
 
@@ -30,3 +39,37 @@ class PoseDetailView(DetailView):
 
     def get_queryset(self):
         return Pose.objects.visible_to(self.request.user).for_pose_page()
+
+
+# The editor's endpoints: the live preview and image uploads, for staff only.
+
+
+class EditorImageForm(forms.Form):
+    image = CleanImageField()
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    content = request.POST.get("content", "")
+    if len(content) > MAX_MARKDOWN_LENGTH:
+        return HttpResponse(
+            format_html(
+                "<p><strong>Too long to preview:</strong> {} characters; the limit is {}.</p>",
+                len(content),
+                MAX_MARKDOWN_LENGTH,
+            ),
+            status=400,
+        )
+    return HttpResponse(render_markdown(content))
+
+
+@staff_member_required
+@require_POST
+def markdown_image_upload(request: HttpRequest) -> JsonResponse:
+    form = EditorImageForm(files=request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors.get("image", []))}, status=400)
+    image = form.cleaned_data["image"]
+    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{image.name}", image)
+    return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
