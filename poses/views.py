@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -12,7 +14,17 @@ from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
 
 
-class HomeView(TemplateView):
+class ReadOnlyView:
+    """Public pages only read: any other method gets 405 (not a CSRF 403 first)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HomeView(ReadOnlyView, TemplateView):
     template_name = "home.html"
     featured_count = 6
 
@@ -26,7 +38,7 @@ class HomeView(TemplateView):
         )
 
 
-class PoseListView(ListView):
+class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"
 
@@ -34,7 +46,7 @@ class PoseListView(ListView):
         return Pose.objects.published().for_cards()
 
 
-class PoseDetailView(DetailView):
+class PoseDetailView(ReadOnlyView, DetailView):
     context_object_name = "pose"
 
     def get_queryset(self):

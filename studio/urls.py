@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from poses.views import HomeView, markdown_image_upload, markdown_preview
+from studio.views import healthz
 
 admin.site.site_header = "Studio pose library"
 admin.site.site_title = "Studio admin"
@@ -10,8 +11,9 @@ admin.site.index_title = "Poses and what links them"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
     path("poses/", include("poses.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     # The markdownx editor posts to these paths; our views answer, for staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
