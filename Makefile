@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 FIXTURES := fixtures/janusirsasana.json
 
-.PHONY: run test lint format migrations-check serve-dev install clean
+.PHONY: run serve test lint format migrations-check install clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,6 +21,22 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) load_poses $(FIXTURES)
 	DJANGO_DEBUG=1 $(MANAGE) create_local_admin
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# Production settings under gunicorn, on plain http at 127.0.0.1:8000: only the settings that
+# need HTTPS (redirect, HSTS, secure cookies) are off. The secret key is made once in var/.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0
+
+var/secret-key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install var/secret-key
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input -v0
+	$(SERVE_ENV) $(MANAGE) load_poses $(FIXTURES)
+	$(SERVE_ENV) $(BIN)/gunicorn studio.wsgi --workers 2 --bind 127.0.0.1:8000 \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 # The suite runs on SQLite; with DATABASE_URL pointing at PostgreSQL (as in CI) it runs
 # there too.

@@ -142,7 +142,7 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
     )
 
     class Media:
-        js = ("js/admin-markdown-rows.js",)
+        js = ("js/admin-editor.js",)
 
     @admin.display(description="Preview")
     def preview_link(self, pose):
