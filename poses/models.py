@@ -1,7 +1,11 @@
+import operator
+from difflib import get_close_matches
+from functools import reduce
+
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Prefetch, Q
-from django.db.models.signals import pre_save
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +13,7 @@ from markdownx.models import MarkdownxField
 
 from poses.images import random_image_name
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+from poses.search import other_name_keys, pose_typo_keys, search_key, typo_probes
 
 
 class Level(models.TextChoices):
@@ -83,7 +88,87 @@ class PoseQuerySet(models.QuerySet):
         return self.published()
 
     def for_cards(self):
-        return self.prefetch_related("pose_types")
+        """Just what a pose card shows."""
+        return self.only(
+            "slug", "sanskrit_name", "english_name", "summary", "level"
+        ).prefetch_related("pose_types")
+
+    def search(self, query):
+        """Poses matching a name in any spelling, best match first (see poses/search.py).
+
+        Tiers: 0 an exact name, 1 the start of a name, 2 the start of another name, 3 part of
+        any name, 4 a name one typo away, 5 the summary or the steps.
+        """
+        key = search_key(query)
+        if not key:
+            return self.none()
+        typo_matches = SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id")
+        tiers = [
+            Q(english_key=key) | Q(sanskrit_key=key),
+            Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key),
+            Q(other_name_keys__contains=f"|{key}"),
+            Q(english_key__contains=key)
+            | Q(sanskrit_key__contains=key)
+            | Q(other_name_keys__contains=key),
+            Q(pk__in=typo_matches),
+            Q(search_text__contains=key),
+        ]
+        match_tier = Case(*(When(tier, then=rank) for rank, tier in enumerate(tiers)))
+        return (
+            self.filter(reduce(operator.or_, tiers))
+            .annotate(match_tier=match_tier)
+            .order_by("match_tier", "sanskrit_name")
+        )
+
+    def closest_to(self, query, limit=3):
+        """The poses whose English or Sanskrit name is spelled most like the query."""
+        key = search_key(query)
+        if len(key) < 3:
+            return []
+        candidates = {}
+        for pose in self.filter(
+            Q(english_key__startswith=key[:2]) | Q(sanskrit_key__startswith=key[:2])
+        ).only("english_name", "sanskrit_name", "slug", "english_key", "sanskrit_key")[:500]:
+            candidates[pose.english_key] = candidates[pose.sanskrit_key] = pose
+        closest = get_close_matches(key, candidates, n=limit * 2, cutoff=0.6)
+        return list(dict.fromkeys(candidates[k] for k in closest))[:limit]
+
+    def for_level(self, level):
+        return self.filter(level=level)
+
+    def of_type(self, pose_type_slug):
+        return self.filter(pose_types__slug=pose_type_slug)
+
+    def in_style(self, style_slug):
+        return self.filter(styles__slug=style_slug)
+
+    def stretching(self, body_area_slug):
+        return self.filter(stretches__slug=body_area_slug)
+
+    def strengthening(self, body_area_slug):
+        return self.filter(strengthens__slug=body_area_slug)
+
+    def working_on(self, body_area_slug):
+        """Poses that stretch or strengthen a body area."""
+        return self.filter(
+            Exists(
+                Pose.stretches.through.objects.filter(
+                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
+                )
+            )
+            | Exists(
+                Pose.strengthens.through.objects.filter(
+                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
+                )
+            )
+        )
+
+    def safe_for(self, condition_slug):
+        """Hide poses to avoid with a condition; mark those to modify (`needs_modification`)."""
+        notes = SafetyNote.objects.filter(pose=OuterRef("pk"), conditions__slug=condition_slug)
+        return self.exclude(Exists(notes.filter(kind=SafetyNote.Kind.AVOID))).annotate(
+            needs_modification=Exists(notes.filter(kind=SafetyNote.Kind.MODIFY))
+        )
 
     def for_pose_page(self):
         """Everything the pose page shows, in a fixed number of queries."""
@@ -214,6 +299,12 @@ class Pose(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Search keys (see poses/search.py), kept up to date by index_for_search().
+    english_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
+    sanskrit_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
+    other_name_keys = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
     MARKDOWN_FIELDS = ("introduction", "practice_time", "closing_notes")
 
     objects = PoseManager()
@@ -291,12 +382,47 @@ class Pose(models.Model):
     def follow_up_poses(self):
         return [link.follow_up for link in self.follow_up_links.all()]
 
+    def index_for_search(self):
+        """Recompute the search keys from the names, summary and steps."""
+        names = [self.english_name, self.sanskrit_name, *self.other_names_list()]
+        step_texts = [
+            text
+            for step in Step.objects.filter(pose=self).values_list("title", "instruction")
+            for text in step
+        ]
+        with transaction.atomic():
+            Pose.objects.filter(pk=self.pk).update(
+                english_key=search_key(self.english_name),
+                sanskrit_key=search_key(self.sanskrit_name),
+                other_name_keys=other_name_keys(self.other_names_list()),
+                search_text=search_key(" ".join([self.summary, *step_texts])),
+            )
+            SearchKey.objects.filter(pose=self).delete()
+            SearchKey.objects.bulk_create(
+                SearchKey(pose=self, key=key) for key in pose_typo_keys(names)
+            )
+
 
 def format_duration(seconds):
     if seconds < 60 or seconds % 60:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = seconds // 60
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class SearchKey(models.Model):
+    """A spelling one letter away from a pose's name (or from a long word of it)."""
+
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pose", "key"], name="search_key_unique_per_pose"),
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 class PoseChildManager(models.Manager):
@@ -565,3 +691,23 @@ def render_markdown_fields(sender, instance, **kwargs):
     """Render each Markdown field into its `*_html` twin on every save, fixtures included."""
     for field in getattr(sender, "MARKDOWN_FIELDS", ()):
         setattr(instance, f"{field}_html", render_markdown(getattr(instance, field)))
+
+
+@receiver(post_save, sender=Pose)
+def index_saved_pose_for_search(sender, instance, **kwargs):
+    instance.index_for_search()
+
+
+@receiver(post_save, sender=Step)
+def index_pose_of_saved_step(sender, instance, **kwargs):
+    Pose.objects.get(pk=instance.pose_id).index_for_search()
+
+
+@receiver(post_delete, sender=Step)
+def index_pose_of_deleted_step(sender, instance, **kwargs):
+    # After the commit: when the whole pose is being deleted, there is nothing to index.
+    def reindex():
+        if pose := Pose.objects.filter(pk=instance.pose_id).first():
+            pose.index_for_search()
+
+    transaction.on_commit(reindex)

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from poses.browse import Browse
 from poses.images import CleanImageField
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
@@ -43,7 +44,14 @@ class PoseListView(ReadOnlyView, ListView):
     context_object_name = "poses"
 
     def get_queryset(self):
-        return Pose.objects.published().for_cards()
+        self.browse = Browse.from_query_dict(self.request.GET)
+        return self.browse.poses().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(browse=self.browse, **kwargs)
+        if self.browse.query and not context["paginator"].count:
+            context["suggestions"] = Pose.objects.published().closest_to(self.browse.query)
+        return context
 
 
 class PoseDetailView(ReadOnlyView, DetailView):

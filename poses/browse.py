@@ -1,0 +1,174 @@
+"""The pose list's search and filters: what the URL asks for, and the choices around it.
+
+Every filter is a URL parameter, so a filtered list can be shared or bookmarked. Each
+filter's choices show how many poses they would leave, given the search and the other
+filters; a few grouped queries give all the counts, whatever the library's size.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+
+from poses.models import BodyArea, Condition, Level, Pose, PoseQuerySet, PoseType, SafetyNote, Style
+
+MAX_QUERY_LENGTH = 200
+MAX_VALUE_LENGTH = 100
+
+# URL parameter -> how it narrows the poses.
+FILTERS = {
+    "level": PoseQuerySet.for_level,
+    "type": PoseQuerySet.of_type,
+    "style": PoseQuerySet.in_style,
+    "area": PoseQuerySet.working_on,
+    "stretches": PoseQuerySet.stretching,
+    "strengthens": PoseQuerySet.strengthening,
+    "safe_for": PoseQuerySet.safe_for,
+}
+LABELS = {
+    "level": "Level",
+    "type": "Pose type",
+    "style": "Style",
+    "area": "Body area",
+    "stretches": "Stretches",
+    "strengthens": "Strengthens",
+    "safe_for": "Safe for",
+}
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass
+class Facet:
+    parameter: str
+    label: str
+    choices: list[Choice] = field(default_factory=list)
+
+
+@dataclass
+class Browse:
+    query: str
+    filters: dict[str, str]
+
+    @classmethod
+    def from_query_dict(cls, params):
+        def clean(value):
+            # NUL and other control characters can only be noise here (and PostgreSQL
+            # refuses NUL in text).
+            return "".join(c for c in value if c.isprintable()).strip()
+
+        return cls(
+            query=clean(params.get("q", ""))[:MAX_QUERY_LENGTH],
+            filters={
+                name: clean(params[name])[:MAX_VALUE_LENGTH]
+                for name in FILTERS
+                if clean(params.get(name, ""))
+            },
+        )
+
+    @property
+    def is_narrowed(self):
+        return bool(self.query or self.filters)
+
+    def poses(self, *, ignoring=None):
+        """Published poses matching the search and every filter (but `ignoring`)."""
+        poses = Pose.objects.published()
+        for name, value in self.filters.items():
+            if name != ignoring:
+                poses = FILTERS[name](poses, value)
+        if self.query:
+            poses = poses.search(self.query)
+        return poses
+
+    def url(self, **changes):
+        """This list's URL with some parameters set (or removed, when given None)."""
+        params = {"q": self.query, **self.filters, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    @property
+    def page_link_prefix(self):
+        """What goes before `page=N` in the pager's links, keeping the search and filters."""
+        params = self.url()[1:]
+        return f"?{params}&" if params else "?"
+
+    def active_filters(self):
+        """(label, URL without it) for each filter in use, so each can be removed."""
+        choice_labels = {
+            (facet.parameter, choice.value): choice.label
+            for facet in self.facets()
+            for choice in facet.choices
+        }
+        return [
+            (f"{LABELS[name]}: {choice_labels.get((name, value), value)}", self.url(**{name: None}))
+            for name, value in self.filters.items()
+        ]
+
+    def facets(self):
+        if not hasattr(self, "_facets"):
+            self._facets = [
+                self.level_facet(),
+                self.vocabulary_facet("type", PoseType, "poses"),
+                self.vocabulary_facet("style", Style, "poses"),
+                self.vocabulary_facet("stretches", BodyArea, "stretched_by"),
+                self.vocabulary_facet("strengthens", BodyArea, "strengthened_by"),
+                self.safe_for_facet(),
+            ]
+        return self._facets
+
+    def choice(self, parameter, value, label, count):
+        selected = self.filters.get(parameter) == value
+        url = self.url(**{parameter: None if selected else value})
+        return Choice(value, label, count, url, selected)
+
+    def level_facet(self):
+        counts = dict(
+            self.poses(ignoring="level")
+            .order_by()
+            .values_list("level")
+            .annotate(count=Count("pk", distinct=True))
+        )
+        return Facet(
+            "level",
+            LABELS["level"],
+            [
+                self.choice("level", level, label, counts.get(level, 0))
+                for level, label in Level.choices
+            ],
+        )
+
+    def vocabulary_facet(self, parameter, model, poses_relation):
+        matching = self.poses(ignoring=parameter).values("pk")
+        terms = model.objects.annotate(
+            count=Count(poses_relation, filter=Q(**{f"{poses_relation}__in": matching}))
+        ).filter(count__gt=0)
+        return Facet(
+            parameter,
+            LABELS[parameter],
+            [self.choice(parameter, term.slug, term.name, term.count) for term in terms],
+        )
+
+    def safe_for_facet(self):
+        matching = self.poses(ignoring="safe_for")
+        total = matching.count()
+        conditions = Condition.objects.annotate(
+            avoided=Count(
+                "safety_notes__pose",
+                filter=Q(
+                    safety_notes__kind=SafetyNote.Kind.AVOID,
+                    safety_notes__pose__in=matching.values("pk"),
+                ),
+                distinct=True,
+            )
+        )
+        return Facet(
+            "safe_for",
+            LABELS["safe_for"],
+            [self.choice("safe_for", c.slug, c.name, total - c.avoided) for c in conditions],
+        )

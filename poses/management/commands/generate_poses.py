@@ -1,0 +1,210 @@
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from poses.markdown import render_markdown
+from poses.models import (
+    Benefit,
+    BodyArea,
+    BreathCue,
+    Condition,
+    Level,
+    Pose,
+    PoseLink,
+    PoseType,
+    RelatedPose,
+    SafetyNote,
+    SearchKey,
+    Side,
+    Step,
+    Style,
+)
+from poses.search import other_name_keys, pose_typo_keys, search_key
+
+SYLLABLES = [
+    "a", "ba", "bha", "cha", "da", "dha", "ga", "ha", "ja", "ka", "kha", "la", "ma", "na", "pa",
+    "pha", "ra", "sa", "sha", "ta", "tha", "va", "ya", "ri", "ku", "mu", "ni", "pu", "su", "tri",
+    "vi", "shi", "go", "ko", "lo", "mo", "no", "po", "ro", "so", "to", "vo", "yo",
+]  # fmt: skip
+WORDS = "Bent Bound Crescent Extended Half Lifted Open Reclining Revolved Seated Side Standing"
+SHAPES = "Arch Bow Bridge Crow Fish Gate Hero Lizard Lotus Moon Plank Star Tree Twist Wheel"
+VOCABULARY = {
+    PoseType: "Sitting Standing Forward-Bend Side-Bend Twist Backbend Inversion Balance Stretch",
+    Style: "Ashtanga-yoga Hatha-yoga Iyengar-yoga Vinyasa-yoga Yin-yoga",
+    BodyArea: "Back Hamstrings Hips Shoulders Legs Arms Core Chest Neck Ankles Spine Groins",
+    Condition: "Knee-injury Back-injury Pregnancy Osteoporosis Asthma High-blood-pressure",
+}
+INSTRUCTION = (
+    "Keep the **{part}** long and soft. Press evenly through both feet and let the breath "
+    "move freely; if it catches, come back a little. Stay for {n} breaths.\n\n"
+    "- Use a block or a folded blanket if the floor feels far away.\n"
+    "- Release slowly, the way you came in."
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N realistic generated poses (8 steps, 3 safety notes, 3 benefits, 4 links, "
+        "other names each) for benchmarks and scale tests."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, count, seed, **options):
+        rng = random.Random(seed)
+        with transaction.atomic():
+            vocabulary = {
+                model: ensure_vocabulary(model, names) for model, names in VOCABULARY.items()
+            }
+            poses = create_poses(rng, count, vocabulary)
+        self.stdout.write(f"Generated {len(poses)} poses.")
+
+
+def ensure_vocabulary(model, names):
+    for name in names.split():
+        model.objects.get_or_create(slug=slugify(name), defaults={"name": name.replace("-", " ")})
+    return list(model.objects.all())
+
+
+def sanskrit_name(number):
+    syllables = []
+    while True:
+        number, digit = divmod(number, len(SYLLABLES))
+        syllables.append(SYLLABLES[digit])
+        if number == 0:
+            break
+    return ("".join(syllables) + "asana").capitalize()
+
+
+def create_poses(rng, count, vocabulary):
+    start = Pose.objects.count() + 1000
+    now = timezone.now() - timedelta(days=1)
+    markdown_cache = {}
+
+    def html(text):
+        if text not in markdown_cache:
+            markdown_cache[text] = render_markdown(text)
+        return markdown_cache[text]
+
+    poses, steps_by_pose = [], []
+    for number in range(start, start + count):
+        name = sanskrit_name(number)
+        english = f"{rng.choice(WORDS.split())} {rng.choice(SHAPES.split())} Pose {number}"
+        other_names = [f"{name[:4]} {name[4:]}", f"{english} variation", name.replace("a", "aa", 1)]
+        mood = rng.choice(["gentle", "strong", "calm", "steady"])
+        area = rng.choice(VOCABULARY[BodyArea].split()).lower()
+        summary = f"A {mood} pose for the {area}."
+        steps = [
+            (
+                f"Step {i} of {name}",
+                INSTRUCTION.format(part=rng.choice(["spine", "neck", "legs"]), n=i + 2),
+            )
+            for i in range(1, 9)
+        ]
+        steps_by_pose.append(steps)
+        introduction = f"{name} is a generated pose. It {summary[2:].lower()}"
+        low = rng.choice([15, 30, 45, 60])
+        poses.append(
+            Pose(
+                english_name=english,
+                sanskrit_name=name,
+                slug=slugify(name),
+                pronunciation="-".join(name.lower()[i : i + 3] for i in range(0, len(name), 3)),
+                meaning=f"‘{name[:4]}’ means a made-up word, ‘asana’ means ‘pose’.",
+                other_names="\n".join(other_names),
+                level=rng.choice(Level.values),
+                hold_min_seconds=low,
+                hold_max_seconds=low * rng.choice([2, 3, 4]),
+                summary=summary,
+                introduction=introduction,
+                introduction_html=html(introduction),
+                practice_time="Early morning, on an empty stomach.",
+                practice_time_html=html("Early morning, on an empty stomach."),
+                status=Pose.Status.PUBLISHED,
+                published_at=now,
+                english_key=search_key(english),
+                sanskrit_key=search_key(name),
+                other_name_keys=other_name_keys(other_names),
+                search_text=search_key(" ".join([summary, *(t for step in steps for t in step)])),
+            )
+        )
+    poses = Pose.objects.bulk_create(poses, batch_size=500)
+
+    children = {Step: [], Benefit: [], SafetyNote: [], SearchKey: [], PoseLink: [], RelatedPose: []}
+    for pose, steps in zip(poses, steps_by_pose, strict=True):
+        for position, (title, instruction) in enumerate(steps, start=1):
+            children[Step].append(
+                Step(
+                    pose=pose,
+                    position=position,
+                    title=title,
+                    instruction=instruction,
+                    instruction_html=html(instruction),
+                    breath_cue=rng.choice(["", *BreathCue.values]),
+                    side=Side.RIGHT if position in (3, 4) else "",
+                )
+            )
+        for position in range(1, 4):
+            part = rng.choice(["back", "hips", "shoulders"])
+            text = f"Benefit {position}: it may ease stiffness in the {part}."
+            children[Benefit].append(
+                Benefit(pose=pose, position=position, text=text, text_html=html(text))
+            )
+            kind = rng.choice(SafetyNote.Kind.values)
+            note = f"{kind.capitalize()} this pose with the condition named here."
+            children[SafetyNote].append(
+                SafetyNote(pose=pose, position=position, kind=kind, text=note, text_html=html(note))
+            )
+        names = [pose.english_name, pose.sanskrit_name, *pose.other_names_list()]
+        children[SearchKey] += [SearchKey(pose=pose, key=key) for key in pose_typo_keys(names)]
+    for index, pose in enumerate(poses):
+        # Three poses earlier in the library prepare for this one; one more is related.
+        earlier = {poses[rng.randrange(index)] for _ in range(3)} if index else set()
+        children[PoseLink] += [
+            PoseLink(
+                preparatory=other, follow_up=pose, position=n, reason="Warms up the same muscles"
+            )
+            for n, other in enumerate(earlier, start=1)
+        ]
+        if index:
+            other = poses[rng.randrange(index)]
+            children[RelatedPose] += [
+                RelatedPose(pose=pose, related=other, kind=RelatedPose.Kind.VARIATION),
+                RelatedPose(pose=other, related=pose, kind=RelatedPose.Kind.VARIATION),
+            ]
+    for model, rows in children.items():
+        model.objects.bulk_create(rows, batch_size=1000)
+
+    notes = SafetyNote.objects.filter(pose__in=poses)
+    SafetyNote.conditions.through.objects.bulk_create(
+        [
+            SafetyNote.conditions.through(
+                safetynote_id=note_id, condition=rng.choice(vocabulary[Condition])
+            )
+            for note_id in notes.values_list("pk", flat=True)
+        ],
+        batch_size=1000,
+    )
+    for relation, model, per_pose in (
+        (Pose.pose_types, PoseType, 2),
+        (Pose.styles, Style, 1),
+        (Pose.stretches, BodyArea, 2),
+        (Pose.strengthens, BodyArea, 1),
+    ):
+        through = relation.through
+        target = f"{model._meta.model_name}_id"
+        through.objects.bulk_create(
+            [
+                through(pose_id=pose.pk, **{target: term.pk})
+                for pose in poses
+                for term in rng.sample(vocabulary[model], per_pose)
+            ],
+            batch_size=1000,
+        )
+    return poses

@@ -1,0 +1,72 @@
+"""How a student's spelling of a pose name is matched to the library.
+
+Names are reduced to a *search key* on save and the query is reduced the same way, so the
+database only compares plain keys (the same SQL on SQLite and PostgreSQL):
+
+- lower case, diacritics dropped (Jānu Śīrṣāsana → janusirsasana);
+- spaces, hyphens, apostrophes and all other non-letters dropped (Janu Sirsasana,
+  head-to-knee);
+- common transliteration variants made one: sh → s, w → v, ee → i, oo → u, and any
+  doubled letter made single (aa → a; Paschimottanasana = Paschimotanasana).
+
+A typo, or a dropped inner vowel, is one letter added, lost or changed. Every name (and
+every long word of a name) is also stored as its one-letter deletions; a query matches when
+one of its own deletions (or the query itself) meets one of those, which finds every name
+one edit away with an indexed lookup.
+"""
+
+import re
+import unicodedata
+
+TYPO_MIN_LENGTH = 5  # shorter words have too many neighbours one letter away
+
+VARIANTS = (
+    ("sh", "s"),
+    ("w", "v"),
+    ("ee", "i"),
+    ("oo", "u"),
+)
+DOUBLED_LETTER = re.compile(r"(.)\1+")
+NOT_A_LETTER = re.compile(r"[^a-z]+")
+
+
+def search_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = NOT_A_LETTER.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    for spelling, canonical in VARIANTS:
+        letters = letters.replace(spelling, canonical)
+    return DOUBLED_LETTER.sub(r"\1", letters)
+
+
+def word_keys(text: str) -> list[str]:
+    return [key for key in (search_key(word) for word in re.split(r"[\s\-–—/]+", text)) if key]
+
+
+def one_letter_deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def typo_keys(name: str) -> set[str]:
+    """What is stored for a name so a query one edit away finds it."""
+    keys = set()
+    for key in {search_key(name), *word_keys(name)}:
+        if len(key) >= TYPO_MIN_LENGTH:
+            keys |= {key} | one_letter_deletions(key)
+    return keys
+
+
+def typo_probes(query_key: str) -> set[str]:
+    """What a query looks up among the stored typo keys."""
+    if len(query_key) < TYPO_MIN_LENGTH:
+        return set()
+    return {query_key} | one_letter_deletions(query_key)
+
+
+def other_name_keys(other_names: list[str]) -> str:
+    """All other names' keys in one field, each after a "|", so a lookup for "|key" finds
+    an other name that starts with the key."""
+    return "".join(f"|{key}" for key in map(search_key, other_names) if key)
+
+
+def pose_typo_keys(names: list[str]) -> set[str]:
+    return set().union(*(typo_keys(name) for name in names))
