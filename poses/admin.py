@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from poses.cache import library_changed
 from poses.forms import PositionedForm, RenumberingInlineFormSet
 from poses.images import CleanImageField
 from poses.models import (
@@ -143,6 +144,11 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
 
     class Media:
         js = ("js/admin-editor.js",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Reordering steps ends with bulk updates, which send no signals.
+        library_changed()
 
     @admin.display(description="Preview")
     def preview_link(self, pose):

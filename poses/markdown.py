@@ -58,9 +58,9 @@ def escape_unparseable_brackets(text: str) -> str:
     never become part of a link, so escaping it changes nothing a reader sees and keeps
     rendering fast.
     """
-    waiting = {"[": [], "(": []}  # positions of brackets still waiting for their partner
-    partner = {"]": "[", ")": "("}
-    to_escape = []
+    partner_of = {}  # position of each bracket that has a partner -> its partner's position
+    waiting = {"[": [], "(": []}
+    closing = {"]": "[", ")": "("}
     escaped = False
     for position, character in enumerate(text):
         if escaped:
@@ -69,11 +69,19 @@ def escape_unparseable_brackets(text: str) -> str:
             escaped = True
         elif character in waiting:
             waiting[character].append(position)
-        elif character in partner and waiting[partner[character]]:
-            opening = waiting[partner[character]].pop()
-            if len(waiting[partner[character]]) >= MAX_BRACKET_DEPTH:
-                to_escape += [opening, position]
-    to_escape += waiting["["] + waiting["("]
+        elif character in closing and waiting[closing[character]]:
+            opening = waiting[closing[character]].pop()
+            partner_of[opening], partner_of[position] = position, opening
+    to_escape = waiting["["] + waiting["("]
+    depth = {"[": 0, "(": 0}
+    for position in sorted(partner_of):
+        character = text[position]
+        if character in depth:
+            depth[character] += 1
+            if depth[character] > MAX_BRACKET_DEPTH:
+                to_escape += [position, partner_of[position]]
+        else:
+            depth[closing[character]] -= 1
     if not to_escape:
         return text
     pieces, start = [], 0

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import Browse
+from poses.cache import cached_page
 from poses.images import CleanImageField
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
@@ -25,6 +26,7 @@ class ReadOnlyView:
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(cached_page, name="dispatch")
 class HomeView(ReadOnlyView, TemplateView):
     template_name = "home.html"
     featured_count = 6
@@ -39,6 +41,7 @@ class HomeView(ReadOnlyView, TemplateView):
         )
 
 
+@method_decorator(cached_page, name="dispatch")
 class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"
@@ -54,6 +57,7 @@ class PoseListView(ReadOnlyView, ListView):
         return context
 
 
+@method_decorator(cached_page, name="dispatch")
 class PoseDetailView(ReadOnlyView, DetailView):
     context_object_name = "pose"
 

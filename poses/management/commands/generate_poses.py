@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from poses.cache import library_changed
 from poses.markdown import render_markdown
 from poses.models import (
     Benefit,
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 model: ensure_vocabulary(model, names) for model, names in VOCABULARY.items()
             }
             poses = create_poses(rng, count, vocabulary)
+            library_changed()  # bulk inserts send no signals
         self.stdout.write(f"Generated {len(poses)} poses.")
 
 

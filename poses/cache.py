@@ -1,0 +1,89 @@
+"""Whole public pages, cached for anonymous visitors, and never stale.
+
+Every cached page is stored under the library's current *version*. Any change to a pose or
+anything shown with it (steps, notes, links, vocabulary …) gives the library a new version,
+so the very next request renders afresh; old entries simply expire. The version lives in
+the cache too, so with REDIS_URL set every web process sees a change at once.
+
+A pose scheduled to go public later changes nothing when its time comes, so pages are never
+kept past the next scheduled publication.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+
+PAGE_SECONDS = 600
+VERSION_KEY = "library:version"
+
+
+def library_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def library_changed(**kwargs):
+    """A signal receiver: the library changed, so every cached page is out of date."""
+    renew_version()
+    # Once more after the commit: a page rendered between the change and the commit (from
+    # the old data) must not survive under the new version.
+    transaction.on_commit(renew_version)
+
+
+def renew_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def seconds_until_next_publication(version):
+    key = f"library:next-publication:{version}"
+    next_at = cache.get(key)
+    if next_at is None:
+        from poses.models import Pose
+
+        next_at = (
+            Pose.objects.filter(
+                status=Pose.Status.PUBLISHED, published_at__gt=timezone.now()
+            ).aggregate(next_at=Min("published_at"))["next_at"]
+            or False
+        )
+        cache.set(key, next_at, PAGE_SECONDS)
+    if not next_at:
+        return PAGE_SECONDS
+    return max(0, min(PAGE_SECONDS, int((next_at - timezone.now()).total_seconds())))
+
+
+def cached_page(view):
+    """Serve a page from the cache to visitors who are not logged in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Anyone with a session (staff previewing drafts, a student's saved preferences)
+        # may see a page of their own.
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        version = library_version()
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{version}:{path}"
+        if stored := cache.get(key):
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        timeout = seconds_until_next_publication(version)
+        if response.status_code == 200 and timeout and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), timeout)
+        return response
+
+    return wrapper
