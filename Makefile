@@ -3,9 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-FIXTURES := fixtures/janusirsasana.json
+FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json
 
-.PHONY: run serve test lint format migrations-check install clean
+.PHONY: run serve bench test lint format migrations-check install clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,6 +37,12 @@ serve: install var/secret-key
 	$(SERVE_ENV) $(MANAGE) load_poses $(FIXTURES)
 	$(SERVE_ENV) $(BIN)/gunicorn studio.wsgi --workers 2 --bind 127.0.0.1:8000 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+# Never part of `make test`: several minutes of load on this machine. BENCH_SIZES=1000 for a
+# quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -q wrk
+	$(BIN)/python bench/run.py
 
 # The suite runs on SQLite; with DATABASE_URL pointing at PostgreSQL (as in CI) it runs
 # there too.

@@ -135,6 +135,9 @@ MARKDOWNX_MEDIA_PATH = "markdown/"
 
 LOGIN_URL = "admin:login"
 
+# `make bench` compares pages with a constant view of this project; off unless it asks.
+BENCH_FLOOR = env_flag("DJANGO_BENCH")
+
 # Cache and sessions: in this process by default; shared by every web process through Redis
 # when REDIS_URL is set, as it must be with more than one.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from poses.discovery import robots_txt
+from poses.feeds import NewPosesFeed
+from poses.sitemaps import SITEMAPS
 from poses.views import HomeView, markdown_image_upload, markdown_preview
-from studio.views import healthz
+from studio.views import floor, healthz
 
 admin.site.site_header = "Studio pose library"
 admin.site.site_title = "Studio admin"
@@ -13,6 +17,9 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("poses/", include("poses.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("feeds/poses/", NewPosesFeed(), name="pose_feed"),
     path(settings.ADMIN_URL, admin.site.urls),
     # The markdownx editor posts to these paths; our views answer, for staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
@@ -23,3 +30,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor", floor))

@@ -21,3 +21,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.exception("Health check: the database does not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def floor(request: HttpRequest) -> HttpResponse:
+    """The framework's floor for `make bench`: a constant answer, nothing else."""
+    return HttpResponse("ok\n", content_type="text/plain")
