@@ -1,0 +1,25 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from poses.models import Pose
+
+
+class PageSitemap(Sitemap):
+    """The home page and the pose list."""
+
+    def items(self):
+        return ["home", "poses:list"]
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+
+class PoseSitemap(Sitemap):
+    def items(self):
+        return Pose.objects.published().only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, pose):
+        return pose.updated_at
+
+
+SITEMAPS = {"pages": PageSitemap, "poses": PoseSitemap}
