@@ -1,12 +1,22 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from poses.cache import library_changed
-from poses.forms import PositionedForm, RenumberingInlineFormSet
+from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
+from poses.history import compare
 from poses.images import CleanImageField
 from poses.models import (
     Benefit,
@@ -95,8 +105,29 @@ class RelatedPoseInline(admin.TabularInline):
     verbose_name_plural = "Related poses — shown on both poses' pages"
 
 
+class LinkPosesForm(forms.Form):
+    """What the bulk action adds to every selected pose."""
+
+    RELATIONS = {
+        "prepared_by": "is prepared by (a preparatory pose)",
+        "prepares_for": "prepares for (a follow-up pose)",
+        **{
+            kind: f"is related to, as a {label.lower()}" for kind, label in RelatedPose.Kind.choices
+        },
+    }
+
+    relation = forms.ChoiceField(choices=RELATIONS.items(), label="Each selected pose")
+    other = forms.ModelChoiceField(Pose.objects.all(), label="this pose")
+    reason = forms.CharField(
+        max_length=160, required=False, help_text="Optional, for preparatory links: one line."
+    )
+
+
 @admin.register(Pose)
-class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
+class PoseAdmin(SortableAdminBase, VersionAdmin):
+    form = PoseAdminForm
+    object_history_template = "admin/poses/pose/object_history.html"
+    actions = ("link_poses",)
     list_display = (
         "sanskrit_name",
         "english_name",
@@ -150,6 +181,96 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
         # Reordering steps ends with bulk updates, which send no signals.
         library_changed()
 
+    def get_urls(self):
+        compare_view = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<path:object_id>/history/compare/", compare_view, name="poses_pose_compare"),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, object_id):
+        """Two saved versions of a pose, line by line."""
+        pose = get_object_or_404(Pose, pk=object_id)
+        if not self.has_view_or_change_permission(request, pose):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(pose).select_related("revision__user")
+        older = get_object_or_404(versions, pk=request.GET.get("older", "0") or 0)
+        newer = get_object_or_404(versions, pk=request.GET.get("newer", "0") or 0)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": pose,
+            "title": f"Compare two versions of {pose.sanskrit_name}",
+            "older": older,
+            "newer": newer,
+            "lines": compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/poses/pose/compare.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = Version.objects.get_for_object_reference(Pose, unquote(object_id))
+        context = {"versions": versions.select_related("revision__user"), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # A version being restored puts its steps back in their old places; move today's
+        # steps out of the way first. Undone with the rest unless the restore is saved.
+        with transaction.atomic():
+            Step.objects.filter(pose_id=object_id).update(
+                position=F("position") + Step.PARKING_OFFSET
+            )
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if response.status_code != 302:
+                transaction.set_rollback(True)
+        return response
+
+    def has_link_permission(self, request):
+        return request.user.has_perms(["poses.add_poselink", "poses.add_relatedpose"])
+
+    @admin.action(description="Link the selected poses to another pose…", permissions=["link"])
+    def link_poses(self, request, queryset):
+        form = LinkPosesForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            added = self.add_links(queryset, **form.cleaned_data)
+            self.message_user(
+                request,
+                f"Added {added} link{'s' if added != 1 else ''}; "
+                f"{queryset.count() - added} pose(s) already had it or are the pose itself.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Link poses",
+            "form": form,
+            "poses": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/poses/pose/link_poses.html", context)
+
+    @staticmethod
+    @transaction.atomic
+    def add_links(poses, relation, other, reason):
+        added = 0
+        for pose in poses.exclude(pk=other.pk):
+            if relation == "prepared_by":
+                _, created = PoseLink.objects.get_or_create(
+                    preparatory=other, follow_up=pose, defaults={"reason": reason}
+                )
+            elif relation == "prepares_for":
+                _, created = PoseLink.objects.get_or_create(
+                    preparatory=pose, follow_up=other, defaults={"reason": reason}
+                )
+            else:
+                _, created = RelatedPose.objects.get_or_create(
+                    pose=pose, related=other, defaults={"kind": relation}
+                )
+            added += created
+        return added
+
     @admin.display(description="Preview")
     def preview_link(self, pose):
         if not pose.pk:
@@ -158,3 +279,22 @@ class PoseAdmin(SortableAdminBase, admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', pose.get_absolute_url(), label
         )
+
+
+@admin.register(PoseLink)
+class PoseLinkAdmin(VersionAdmin):
+    """Links on their own, for studio staff who link poses without editing them."""
+
+    list_display = ("preparatory", "follow_up", "reason")
+    search_fields = ("preparatory__sanskrit_name", "follow_up__sanskrit_name", "reason")
+    autocomplete_fields = ("preparatory", "follow_up")
+    list_select_related = ("preparatory", "follow_up")
+
+
+@admin.register(RelatedPose)
+class RelatedPoseAdmin(VersionAdmin):
+    list_display = ("pose", "related", "kind")
+    list_filter = ("kind",)
+    search_fields = ("pose__sanskrit_name", "related__sanskrit_name")
+    autocomplete_fields = ("pose", "related")
+    list_select_related = ("pose", "related")

@@ -2,9 +2,9 @@ from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.db import transaction
 from django.db.models import F
+from django.utils.timezone import localtime
 
-# Far above any real position, so parked rows never meet the ones being written.
-PARKING_OFFSET = 100_000
+from poses.models import Pose, Step
 
 
 class PositionedForm(forms.ModelForm):
@@ -34,8 +34,38 @@ class RenumberingInlineFormSet(CustomInlineFormSet):
         for number, form in enumerate(kept, start=1):
             form.instance.position = number
         with transaction.atomic():
-            self.get_queryset().update(position=F("position") + PARKING_OFFSET)
+            self.get_queryset().update(position=F("position") + Step.PARKING_OFFSET)
             saved = super().save(commit=True)
             untouched = [f.instance for f in kept if f.instance.pk and f.instance not in saved]
             self.model.objects.bulk_update(untouched, ["position"])
         return saved
+
+
+class PoseAdminForm(forms.ModelForm):
+    """Refuses to save over another teacher's save made since this form was opened."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            current = Pose.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+            saved_at = current.first()
+            if saved_at and saved_at.isoformat() != cleaned_data.get("loaded_version"):
+                # Saving again from this form is then a deliberate choice to replace theirs.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = saved_at.isoformat()
+                raise forms.ValidationError(
+                    "Someone else saved this pose at %(time)s, after you opened it. Nothing of "
+                    "yours was saved, and your text is still below. Open the pose in another "
+                    "tab to see their version (or its History), merge what you need here, "
+                    "and save again: that save replaces theirs.",
+                    code="edited_meanwhile",
+                    params={"time": localtime(saved_at).strftime("%H:%M:%S on %d %B")},
+                )
+        return cleaned_data

@@ -454,6 +454,8 @@ class Step(models.Model):
     )
 
     MARKDOWN_FIELDS = ("instruction",)
+    # Far above any real position: steps moved out of the way while others take their place.
+    PARKING_OFFSET = 100_000
 
     objects = PoseChildManager()
 
@@ -684,6 +686,16 @@ class RelatedPose(models.Model):
     def clean(self):
         if self.pose_id and self.pose_id == self.related_id:
             raise ValidationError({"related": "A pose cannot be related to itself."})
+
+
+@receiver(pre_save, sender=Step)
+def make_room_for_a_restored_step(sender, instance, raw, **kwargs):
+    """Restoring a revision (or loading a fixture) puts steps back in their old places, one
+    by one; a step now in that place is parked until its own turn comes."""
+    if raw:
+        Step.objects.filter(pose_id=instance.pose_id, position=instance.position).exclude(
+            pk=instance.pk
+        ).update(position=F("position") + Step.PARKING_OFFSET)
 
 
 @receiver(pre_save)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "markdownx",
     "axes",
+    "reversion",
 ]
 
 MIDDLEWARE = [

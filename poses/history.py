@@ -1,0 +1,94 @@
+"""A pose's saved versions as text a teacher can compare, line by line.
+
+django-reversion keeps every save of a pose together with its steps, benefits, notes and
+links (one revision); this module reads a revision back as labelled lines and compares two.
+"""
+
+from difflib import ndiff
+
+from poses.models import (
+    Benefit,
+    BodyArea,
+    Condition,
+    Pose,
+    PoseLink,
+    PoseType,
+    RelatedPose,
+    SafetyNote,
+    Step,
+    Style,
+)
+
+POSE_FIELDS = (
+    "sanskrit_name",
+    "english_name",
+    "slug",
+    "summary",
+    "status",
+    "published_at",
+    "pronunciation",
+    "meaning",
+    "other_names",
+    "level",
+    "hold_min_seconds",
+    "hold_max_seconds",
+    "introduction",
+    "practice_time",
+    "closing_notes",
+    "image_alt",
+)
+VOCABULARIES = {
+    "pose_types": PoseType,
+    "styles": Style,
+    "stretches": BodyArea,
+    "strengthens": BodyArea,
+}
+
+
+def revision_lines(version):
+    """Every line of what a revision of a pose held."""
+    pose = version.field_dict
+    lines = []
+    for name in POSE_FIELDS:
+        label = Pose._meta.get_field(name).verbose_name.capitalize()
+        for number, text in enumerate(str(pose.get(name) or "").splitlines() or [""]):
+            lines.append(f"{label}: {text}" if number == 0 else f"    {text}")
+    for name, model in VOCABULARIES.items():
+        terms = model.objects.filter(pk__in=pose.get(name) or []).values_list("name", flat=True)
+        lines.append(f"{Pose._meta.get_field(name).verbose_name.capitalize()}: {', '.join(terms)}")
+    related = {model: [] for model in (Step, Benefit, SafetyNote, PoseLink, RelatedPose)}
+    for other in version.revision.version_set.all():
+        if other._model in related:
+            related[other._model].append(other.field_dict)
+    names = dict(Pose.objects.values_list("pk", "sanskrit_name"))
+    conditions = dict(Condition.objects.values_list("pk", "name"))
+    for step in sorted(related[Step], key=lambda s: s["position"]):
+        cue = f" ({step['breath_cue']}{', ' + step['side'] if step['side'] else ''})"
+        lines.append(f"Step {step['position']}: {step['title']}{cue if step['breath_cue'] else ''}")
+        lines += [f"    {text}" for text in step["instruction"].splitlines() if text.strip()]
+    for benefit in sorted(related[Benefit], key=lambda b: b["position"]):
+        lines.append(f"Benefit: {benefit['text']}")
+    for note in sorted(related[SafetyNote], key=lambda n: n["position"]):
+        concerns = ", ".join(conditions.get(pk, "?") for pk in note.get("conditions") or [])
+        lines.append(
+            f"Precaution ({note['kind']}{': ' + concerns if concerns else ''}): {note['text']}"
+        )
+    for link in sorted(related[PoseLink], key=lambda n: n["position"]):
+        if link["follow_up_id"] == pose["id"]:
+            lines.append(f"Prepared by: {names.get(link['preparatory_id'], 'a deleted pose')}")
+        else:
+            lines.append(f"Prepares for: {names.get(link['follow_up_id'], 'a deleted pose')}")
+    for relation in related[RelatedPose]:
+        if relation["pose_id"] == pose["id"]:
+            other = names.get(relation["related_id"], "a deleted pose")
+            lines.append(f"Related ({relation['kind']}): {other}")
+    return lines
+
+
+def compare(older, newer):
+    """(change, line) pairs: change is "-" for removed, "+" for added, " " for kept."""
+    return [
+        (line[0], line[2:])
+        for line in ndiff(revision_lines(older), revision_lines(newer))
+        if not line.startswith("?")
+    ]
