@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 
 from poses.models import BodyArea, Condition, Level, Pose, PoseQuerySet, PoseType, SafetyNote, Style
+from poses.search import search_key
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUE_LENGTH = 100
@@ -64,8 +65,10 @@ class Browse:
             # refuses NUL in text).
             return "".join(c for c in value if c.isprintable()).strip()
 
+        query = clean(params.get("q", ""))[:MAX_QUERY_LENGTH]
         return cls(
-            query=clean(params.get("q", ""))[:MAX_QUERY_LENGTH],
+            # Only punctuation is no search at all: list everything rather than nothing.
+            query=query if search_key(query) else "",
             filters={
                 name: clean(params[name])[:MAX_VALUE_LENGTH]
                 for name in FILTERS

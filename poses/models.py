@@ -4,7 +4,8 @@ from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -13,7 +14,13 @@ from markdownx.models import MarkdownxField
 
 from poses.images import random_image_name
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
-from poses.search import other_name_keys, pose_typo_keys, search_key, typo_probes
+from poses.search import (
+    TYPO_MIN_LENGTH,
+    other_name_keys,
+    pose_typo_keys,
+    search_key,
+    typo_probes,
+)
 
 
 class Level(models.TextChoices):
@@ -97,12 +104,21 @@ class PoseQuerySet(models.QuerySet):
         """Poses matching a name in any spelling, best match first (see poses/search.py).
 
         Tiers: 0 an exact name, 1 the start of a name, 2 the start of another name, 3 part of
-        any name, 4 a name one typo away, 5 the summary or the steps.
+        any name, 4 a name one typo away, 5 a whole name within a longer query ("Ardha
+        Paschimottanasana" also finds Paschimottanasana), 6 the summary or the steps.
         """
         key = search_key(query)
         if not key:
             return self.none()
         typo_matches = SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id")
+        query_key = Value(key, output_field=models.CharField())
+        name_within_query = Q(
+            pk__in=self.model.objects.annotate(
+                query_key=query_key, name_length=Length("sanskrit_key")
+            )
+            .filter(name_length__gte=TYPO_MIN_LENGTH, query_key__contains=F("sanskrit_key"))
+            .values("pk")
+        )
         tiers = [
             Q(english_key=key) | Q(sanskrit_key=key),
             Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key),
@@ -111,6 +127,7 @@ class PoseQuerySet(models.QuerySet):
             | Q(sanskrit_key__contains=key)
             | Q(other_name_keys__contains=key),
             Q(pk__in=typo_matches),
+            name_within_query,
             Q(search_text__contains=key),
         ]
         match_tier = Case(*(When(tier, then=rank) for rank, tier in enumerate(tiers)))
@@ -166,8 +183,12 @@ class PoseQuerySet(models.QuerySet):
     def safe_for(self, condition_slug):
         """Hide poses to avoid with a condition; mark those to modify (`needs_modification`)."""
         notes = SafetyNote.objects.filter(pose=OuterRef("pk"), conditions__slug=condition_slug)
-        return self.exclude(Exists(notes.filter(kind=SafetyNote.Kind.AVOID))).annotate(
-            needs_modification=Exists(notes.filter(kind=SafetyNote.Kind.MODIFY))
+        # Safe for a condition nobody wrote about is nothing we can vouch for.
+        known = Exists(Condition.objects.filter(slug=condition_slug))
+        return (
+            self.filter(known)
+            .exclude(Exists(notes.filter(kind=SafetyNote.Kind.AVOID)))
+            .annotate(needs_modification=Exists(notes.filter(kind=SafetyNote.Kind.MODIFY)))
         )
 
     def for_pose_page(self):
