@@ -4,8 +4,8 @@ Names are reduced to a *search key* on save and the query is reduced the same wa
 database only compares plain keys (the same SQL on SQLite and PostgreSQL):
 
 - lower case, diacritics dropped (Jānu Śīrṣāsana → janusirsasana);
-- spaces, hyphens, apostrophes and all other non-letters dropped (Janu Sirsasana,
-  head-to-knee);
+- spaces, hyphens, apostrophes and all other punctuation dropped (Janu Sirsasana,
+  head-to-knee); Roman numerals kept apart as digits (Warrior II = Warrior 2);
 - common transliteration variants made one: sh → s, w → v, ee → i, oo → u, and any
   doubled letter made single (aa → a; Paschimottanasana = Paschimotanasana).
 
@@ -27,12 +27,18 @@ VARIANTS = (
     ("oo", "u"),
 )
 DOUBLED_LETTER = re.compile(r"(.)\1+")
-NOT_A_LETTER = re.compile(r"[^a-z]+")
+NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
+# Virabhadrasana I, II and III are three poses: their numerals become digits before the
+# doubled-letter rule could make them one.
+ROMAN_NUMERAL = re.compile(r"\b(i{1,3}|iv|v)\b")
+ROMAN_VALUES = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
 
 def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = NOT_A_LETTER.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = ROMAN_NUMERAL.sub(lambda numeral: ROMAN_VALUES[numeral.group()], plain)
+    letters = NOT_A_LETTER.sub("", plain)
     for spelling, canonical in VARIANTS:
         letters = letters.replace(spelling, canonical)
     return DOUBLED_LETTER.sub(r"\1", letters)
