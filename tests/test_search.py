@@ -49,8 +49,14 @@ def test_search_key_drops_spaces_hyphens_and_apostrophes():
     assert search_key("Cobbler’s Pose") == search_key("Cobbler's Pose") == "coblerspose"
 
 
-def test_search_key_drops_digits_and_punctuation():
-    assert search_key("Pose 12 (variation)!") == "posevariation"
+def test_search_key_drops_punctuation_but_keeps_numbers():
+    assert search_key("Pose 12 (variation)!") == "pose12variation"
+
+
+def test_search_key_keeps_warrior_one_two_and_three_apart():
+    keys = {search_key(f"Virabhadrasana {n}") for n in ("I", "II", "III")}
+    assert len(keys) == 3
+    assert search_key("Warrior II") == search_key("warrior 2")
 
 
 def test_search_key_reads_sh_as_s():
