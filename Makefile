@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json
+FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json fixtures/sample_sequence.json
 
 .PHONY: run serve bench test lint format migrations-check install clean
 
@@ -44,9 +44,14 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run.py
 
+# The browser tests' tools, from npm: axe-core and the Nu Html Checker. No install scripts:
+# the checker's would only look for a Java to download.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
 # The suite runs on SQLite; with DATABASE_URL pointing at PostgreSQL (as in CI) it runs
-# there too.
-test: install lint migrations-check
+# there too. The browser tests are part of it: they need Chromium at /usr/bin/chromium.
+test: install node_modules/.package-lock.json lint migrations-check
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in \
 	  postgres*) echo "Running the suite again on PostgreSQL"; $(BIN)/pytest ;; \

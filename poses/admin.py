@@ -15,6 +15,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from poses.cache import library_changed
+from poses.exchange_admin import ExchangeAdminMixin
 from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
 from poses.history import compare
 from poses.images import CleanImageField
@@ -124,7 +125,7 @@ class LinkPosesForm(forms.Form):
 
 
 @admin.register(Pose)
-class PoseAdmin(SortableAdminBase, VersionAdmin):
+class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
     form = PoseAdminForm
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
@@ -145,7 +146,7 @@ class PoseAdmin(SortableAdminBase, VersionAdmin):
     save_on_top = True
     formfield_overrides = {**MARKDOWN_EDITOR, models.ImageField: {"form_class": CleanImageField}}
     fieldsets = (
-        (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary")}),
+        (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary", "loaded_version")}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),
         (
             "Basics",

@@ -16,7 +16,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -50,12 +49,22 @@ def seconds_until_next_publication(version):
     next_at = cache.get(key)
     if next_at is None:
         from poses.models import Pose
+        from sequences.models import Sequence
 
+        now = timezone.now()
+        # One query for both; the parts of a compound query take no ordering of their own.
+        scheduled_poses = (
+            Pose.objects.filter(status=Pose.Status.PUBLISHED, published_at__gt=now)
+            .values_list("published_at", flat=True)
+            .order_by()
+        )
+        scheduled_sequences = (
+            Sequence.objects.filter(status=Sequence.Status.PUBLISHED, published_at__gt=now)
+            .values_list("published_at", flat=True)
+            .order_by()
+        )
         next_at = (
-            Pose.objects.filter(
-                status=Pose.Status.PUBLISHED, published_at__gt=timezone.now()
-            ).aggregate(next_at=Min("published_at"))["next_at"]
-            or False
+            scheduled_poses.union(scheduled_sequences).order_by("published_at").first() or False
         )
         cache.set(key, next_at, PAGE_SECONDS)
     if not next_at:

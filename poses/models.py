@@ -10,6 +10,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
 from markdownx.models import MarkdownxField
 
 from poses.images import random_image_name
@@ -222,6 +224,15 @@ class PoseQuerySet(models.QuerySet):
         )
 
 
+def rendition(width, image_format):
+    return ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(width, upscale=False)],
+        format=image_format,
+        options={"quality": 82},
+    )
+
+
 class PoseManager(models.Manager.from_queryset(PoseQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -243,7 +254,7 @@ class Pose(models.Model):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="The pose's web address: /poses/<slug>/. Filled in from the Sanskrit name.",
+        help_text="The pose's web address: /poses/&lt;slug&gt;/. Filled in from the Sanskrit name.",
     )
     pronunciation = models.CharField(
         max_length=120, blank=True, help_text="Spoken syllables, e.g. “JAH-new shear-SHAHS-anna”."
@@ -303,7 +314,17 @@ class Pose(models.Model):
         help_text="Closing remarks: common misunderstandings, what the pose works on. Markdown.",
     )
     closing_notes_html = models.TextField(blank=True, editable=False)
-    image = models.ImageField(upload_to=random_image_name, blank=True)
+    image = models.ImageField(
+        upload_to=random_image_name,
+        blank=True,
+        help_text="A photo of the pose (JPEG, PNG, WebP or GIF). Smaller copies are made for "
+        "phones and fast pages.",
+    )
+    # Renditions, made once on first use and kept: WebP for browsers that take it, JPEG else.
+    image_small_webp = rendition(640, "WEBP")
+    image_large_webp = rendition(1280, "WEBP")
+    image_small_jpeg = rendition(640, "JPEG")
+    image_large_jpeg = rendition(1280, "JPEG")
     image_alt = models.CharField(
         "image description",
         max_length=250,
@@ -384,6 +405,16 @@ class Pose(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def image_small_size(self):
+        """Width and height of the small rendition, so the page keeps its place for it."""
+        try:
+            original_width, original_height = self.image.width, self.image.height
+        except (ValueError, OSError):  # no image, or its file is missing
+            return None
+        width = min(640, original_width)
+        return {"width": width, "height": round(original_height * width / original_width)}
 
     def other_names_list(self):
         return [name.strip() for name in self.other_names.splitlines() if name.strip()]

@@ -2,15 +2,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import Browse
 from poses.cache import cached_page
+from poses.exchange import export_poses
 from poses.images import CleanImageField
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
@@ -97,3 +98,17 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     image = form.cleaned_data["image"]
     name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{image.name}", image)
     return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
+
+
+# Open data: each published pose in the import/export shape (docs/import-export.md).
+
+
+@csrf_exempt
+@require_safe
+def pose_json(request: HttpRequest, slug: str) -> JsonResponse:
+    data = export_poses(Pose.objects.published().filter(slug=slug), public=True)
+    if not data["poses"]:
+        raise Http404("No published pose with this slug.")
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

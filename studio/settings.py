@@ -40,6 +40,7 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     "poses",
+    "sequences",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "markdownx",
     "axes",
     "reversion",
+    "imagekit",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from poses.discovery import robots_txt
 from poses.feeds import NewPosesFeed
+from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
 from poses.views import HomeView, markdown_image_upload, markdown_preview
 from studio.views import floor, healthz
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("poses/", include("poses.urls")),
+    path("sequences/", include("sequences.urls")),
+    path("safe-for-me/", safe_for_me, name="safe_for_me"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("feeds/poses/", NewPosesFeed(), name="pose_feed"),

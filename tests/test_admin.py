@@ -1,3 +1,4 @@
+import html
 import io
 import re
 
@@ -60,10 +61,10 @@ def admin_post_data(get_response, fields, rows=None):
     """
     rows = rows or {}
     data = dict(fields)
-    # The hidden marker of the version the teacher opened, as the browser sends it back.
-    form = get_response.context["adminform"].form
-    if "loaded_version" in form.fields:
-        data.setdefault("loaded_version", form.initial.get("loaded_version", ""))
+    # The hidden marker of the version the teacher opened, sent back as the page has it.
+    marker = re.search(r'name="loaded_version" value="([^"]*)"', get_response.content.decode())
+    if marker:
+        data.setdefault("loaded_version", html.unescape(marker.group(1)))
     for inline in get_response.context["inline_admin_formsets"]:
         formset = inline.formset
         prefix_rows = rows.get(formset.prefix, [])

@@ -10,6 +10,7 @@ from django.db.models import Q
 from poses.models import Pose
 
 LINK_MODELS = {"poses.poselink", "poses.relatedpose"}
+SEQUENCE_MODELS = {"sequences.sequence", "sequences.sequenceitem"}
 POSE_REFERENCES = ("pose", "preparatory", "follow_up", "related", "substitute")
 
 
@@ -59,6 +60,10 @@ class Command(BaseCommand):
 
     def already_present(self, record, library_slugs):
         fields = record["fields"]
+        if record["model"] in SEQUENCE_MODELS:
+            # A sequence already in the library is the studio's own, with all its items.
+            slug = fields["slug"] if "slug" in fields else fields["sequence"][0]
+            return apps.get_model("sequences", "Sequence").objects.filter(slug=slug).exists()
         if is_pose(record):
             return fields["slug"] in library_slugs
         if record["model"] in LINK_MODELS:

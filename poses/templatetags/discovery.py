@@ -1,0 +1,61 @@
+"""Tags that help search engines and link previews: absolute URLs and schema.org data."""
+
+import json
+from html import unescape
+
+from django import template
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# As Django's json_script escapes: no text a teacher types can close the <script> early.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def pose_json_ld(context, pose):
+    """The pose as a schema.org HowTo, one HowToStep per step, in a JSON-LD <script>."""
+    request = context["request"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": f"{pose.sanskrit_name} ({pose.english_name})",
+        "alternateName": [pose.sanskrit_name, pose.english_name, *pose.other_names_list()],
+        "url": request.build_absolute_uri(pose.get_absolute_url()),
+        "inLanguage": "en",
+    }
+    if pose.summary:
+        data["description"] = pose.summary
+    if pose.image:
+        data["image"] = request.build_absolute_uri(pose.image.url)
+    # schema.org has no duration range: the pose takes at most its longest hold.
+    longest_hold = pose.hold_max_seconds or pose.hold_min_seconds
+    if longest_hold:
+        data["totalTime"] = iso_duration(longest_hold)
+    data["step"] = [
+        {
+            "@type": "HowToStep",
+            "position": number,
+            "name": step.title,
+            "text": " ".join(unescape(strip_tags(step.instruction_html)).split()),
+        }
+        for number, step in enumerate(pose.steps.all(), start=1)
+    ]
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def iso_duration(seconds):
+    """An ISO 8601 duration: 30 → "PT30S", 180 → "PT3M", 90 → "PT1M30S"."""
+    minutes, seconds = divmod(seconds, 60)
+    return (
+        "PT"
+        + (f"{minutes}M" if minutes else "")
+        + (f"{seconds}S" if seconds or not minutes else "")
+    )

@@ -1,0 +1,321 @@
+from dataclasses import dataclass, field
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from poses.markdown import MAX_MARKDOWN_LENGTH
+from poses.models import Level, Pose, PoseLink, RelatedPose, SafetyNote, Step
+
+# A hold counted in breaths lasts this long, for the total time and the practise timer: a
+# slow yoga breath (in and out) takes about five seconds.
+SECONDS_PER_BREATH = 5
+
+
+class SequenceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Sequence.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts; everybody else sees only what is published."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_list(self):
+        """Just what the list of sequences shows: the items, for the pose count and time."""
+        return self.prefetch_related(
+            Prefetch(
+                "items", SequenceItem.objects.only("sequence", "hold_value", "hold_unit", "side")
+            )
+        )
+
+    def for_sequence_page(self):
+        """Everything the sequence and practise pages show, in a fixed number of queries.
+
+        Only published poses are shown, so a draft never leaks through a sequence; the
+        audit tells the teacher which poses are left out.
+        """
+        return self.prefetch_related(
+            Prefetch(
+                "items",
+                SequenceItem.objects.filter(pose__in=Pose.objects.published()).select_related(
+                    "pose"
+                ),
+            ),
+            Prefetch(
+                "items__pose__safety_notes",
+                SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
+            ),
+        )
+
+    def for_audit(self):
+        """Every item, with what each audit rule reads about its pose."""
+        return self.prefetch_related(
+            Prefetch("items", SequenceItem.objects.select_related("pose")),
+            Prefetch("items__pose__steps", Step.objects.exclude(side=""), to_attr="sided_steps"),
+            Prefetch(
+                "items__pose__preparatory_links",
+                PoseLink.objects.select_related("preparatory"),
+                to_attr="preparation_links",
+            ),
+            Prefetch(
+                "items__pose__related_links",
+                RelatedPose.objects.filter(kind=RelatedPose.Kind.COUNTERPOSE).select_related(
+                    "related"
+                ),
+                to_attr="counterpose_links",
+            ),
+        )
+
+
+class SequenceManager(models.Manager.from_queryset(SequenceQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Sequence(models.Model):
+    """A class plan: poses in order, each held for a while, on one side or both."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=120, help_text="e.g. “Hamstrings, gently”.")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The sequence's web address after /sequences/. Filled in from the title.",
+    )
+    level = models.CharField(
+        max_length=20,
+        choices=Level,
+        default=Level.BEGINNER,
+        help_text="Who the class is for. The check below flags poses above this level.",
+    )
+    focus = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="What the class works on, in a few words, e.g. “Hamstrings and hips”.",
+    )
+    notes = MarkdownxField(
+        max_length=MAX_MARKDOWN_LENGTH,
+        blank=True,
+        help_text="For the teacher and the students: the idea of the class, props. Markdown.",
+    )
+    notes_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish from",
+        null=True,
+        blank=True,
+        help_text="Left empty, it is set to the moment you publish.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Rendered into notes_html on every save by poses.models.render_markdown_fields (a
+    # pre_save receiver for every model, so fixtures are rendered too).
+    MARKDOWN_FIELDS = ("notes",)
+
+    objects = SequenceManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sequences:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def total_seconds(self):
+        """The whole class, holds only: a pose on both sides counts twice."""
+        return sum(item.total_seconds for item in self.items.all())
+
+    def precautions(self):
+        """The safety notes of all its poses, grouped by the condition they concern.
+
+        Notes without a condition come last, under “General”. A note shows once per group
+        even when its pose comes back later in the sequence.
+        """
+        groups, general, seen = {}, [], set()
+        for item in self.items.all():
+            for note in item.pose.safety_notes.all():
+                if note.pk in seen:
+                    continue
+                seen.add(note.pk)
+                conditions = note.conditions.all()
+                for condition in conditions:
+                    groups.setdefault(condition.name, []).append(note)
+                if not conditions:
+                    general.append(note)
+        grouped = [PrecautionGroup(name, notes) for name, notes in sorted(groups.items())]
+        if general:
+            grouped.append(PrecautionGroup("General", general))
+        return grouped
+
+    def practise_steps(self):
+        """One step per pose and side, as the practise view goes through them: a pose held
+        on both sides is two steps, right side first."""
+        steps = []
+        for item in self.items.all():
+            if item.side == SequenceItem.Side.BOTH:
+                steps.append(PractiseStep(item, SequenceItem.Side.RIGHT.label))
+                steps.append(PractiseStep(item, SequenceItem.Side.LEFT.label))
+            else:
+                steps.append(PractiseStep(item, item.get_side_display()))
+        return steps
+
+    def audit(self):
+        """What a teacher may want to fix, item by item (see sequences/audit.py)."""
+        from sequences.audit import audit
+
+        return audit(self)
+
+
+def format_time(seconds):
+    """A total time as a class plan gives it: “45 s”, “15 min”, “14 min 30 s”."""
+    minutes, seconds = divmod(seconds, 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+@dataclass
+class PrecautionGroup:
+    condition: str
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class PractiseStep:
+    item: "SequenceItem"
+    side: str
+
+    @property
+    def seconds(self):
+        return self.item.seconds_per_side
+
+
+class SequenceItemManager(models.Manager):
+    """Items are known by their sequence's slug and their position in it."""
+
+    def get_by_natural_key(self, sequence_slug, position):
+        return self.get(sequence__slug=sequence_slug, position=position)
+
+
+class SequenceItem(models.Model):
+    class HoldUnit(models.TextChoices):
+        SECONDS = "seconds", "seconds"
+        BREATHS = "breaths", "breaths"
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left side"
+        RIGHT = "right", "Right side"
+        BOTH = "both", "Both sides"
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    # A pose in a class plan cannot be deleted from under it: the admin says where it is used.
+    pose = models.ForeignKey(Pose, on_delete=models.PROTECT, related_name="sequence_items")
+    hold_value = models.PositiveIntegerField("hold", default=30)
+    hold_unit = models.CharField(
+        "counted in", max_length=10, choices=HoldUnit, default=HoldUnit.SECONDS
+    )
+    side = models.CharField(
+        max_length=10,
+        choices=Side,
+        blank=True,
+        help_text="Empty for a symmetric pose. “Both sides” counts the hold twice.",
+    )
+    cue = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional, one line for this moment of the class, e.g. “Soften the knee”.",
+    )
+
+    # Far above any real position: items moved out of the way while others take their place.
+    PARKING_OFFSET = Step.PARKING_OFFSET
+
+    objects = SequenceItemManager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "pose in the sequence"
+        verbose_name_plural = "poses in the sequence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sequence", "position"], name="sequence_item_unique_position"
+            ),
+            models.CheckConstraint(
+                name="sequence_item_hold_at_least_one",
+                violation_error_message="Hold the pose for at least one second or breath.",
+                condition=Q(hold_value__gte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pose.sanskrit_name}, {self.hold_display()}"
+
+    def natural_key(self):
+        return (self.sequence.slug, self.position)
+
+    natural_key.dependencies = ["sequences.sequence", "poses.pose"]
+
+    def clean(self):
+        if self.hold_value is not None and self.hold_value < 1:
+            raise ValidationError(
+                {"hold_value": "Hold the pose for at least one second or breath."}
+            )
+
+    @property
+    def seconds_per_side(self):
+        if self.hold_unit == self.HoldUnit.BREATHS:
+            return self.hold_value * SECONDS_PER_BREATH
+        return self.hold_value
+
+    @property
+    def total_seconds(self):
+        return self.seconds_per_side * (2 if self.side == self.Side.BOTH else 1)
+
+    def hold_display(self):
+        """“30 seconds”, “5 breaths”, “1 breath”."""
+        unit = self.hold_unit.rstrip("s") if self.hold_value == 1 else self.hold_unit
+        return f"{self.hold_value} {unit}"
+
+
+reversion.register(SequenceItem)
+reversion.register(Sequence, follow=("items",))
+
+
+@receiver(pre_save, sender=SequenceItem)
+def make_room_for_a_restored_item(sender, instance, raw, **kwargs):
+    """Restoring a revision puts items back in their old places, one by one; an item now in
+    that place is parked until its own turn comes (as poses do with their steps)."""
+    if raw:
+        SequenceItem.objects.filter(
+            sequence_id=instance.sequence_id, position=instance.position
+        ).exclude(pk=instance.pk).update(position=F("position") + SequenceItem.PARKING_OFFSET)

@@ -1,0 +1,43 @@
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView
+
+from poses.cache import cached_page
+from poses.views import ReadOnlyView
+from sequences.models import Sequence
+
+
+@method_decorator(cached_page, name="dispatch")
+class SequenceListView(ReadOnlyView, ListView):
+    context_object_name = "sequences"
+    paginate_by = 24
+
+    def get_queryset(self):
+        return Sequence.objects.published().for_list()
+
+
+@method_decorator(cached_page, name="dispatch")
+class SequenceDetailView(ReadOnlyView, DetailView):
+    """The class plan; staff also see the audit (they have a session: never cached)."""
+
+    context_object_name = "sequence"
+
+    def get_queryset(self):
+        return Sequence.objects.visible_to(self.request.user).for_sequence_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_active and user.is_staff:
+            context["findings"] = self.object.audit()
+        return context
+
+
+@method_decorator(cached_page, name="dispatch")
+class SequencePractiseView(ReadOnlyView, DetailView):
+    """One pose at a time, with a timer (static/js/practise.js); the whole list without JS."""
+
+    context_object_name = "sequence"
+    template_name = "sequences/sequence_practise.html"
+
+    def get_queryset(self):
+        return Sequence.objects.visible_to(self.request.user).for_sequence_page()

@@ -1,0 +1,115 @@
+"""A student practises a sequence at home: one pose at a time, driven by the keyboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from poses.models import Pose
+from sequences.models import Sequence, SequenceItem
+from tests.browser.conftest import axe_violations
+
+URL = "/sequences/short-forward-folds/practise/"
+
+
+def make_sequence(hold_value=30):
+    """Dandasana, Janusirsasana on both sides, Paschimottanasana: four steps."""
+    sequence = Sequence.objects.create(
+        title="Short forward folds",
+        slug="short-forward-folds",
+        status=Sequence.Status.PUBLISHED,
+    )
+    for position, (slug, side) in enumerate(
+        [("dandasana", ""), ("janusirsasana", "both"), ("paschimottanasana", "")], start=1
+    ):
+        SequenceItem.objects.create(
+            sequence=sequence,
+            pose=Pose.objects.get(slug=slug),
+            position=position,
+            hold_value=hold_value,
+            side=side,
+        )
+    return sequence
+
+
+@pytest.fixture
+def console_errors(page):
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
+def current_step(page):
+    return page.locator("[data-practise-step]:visible")
+
+
+def test_space_and_arrow_keys_drive_the_practise_view(janusirsasana, page, console_errors):
+    make_sequence()
+    page.goto(URL)
+    steps = page.locator("[data-practise-step]")
+    expect(steps).to_have_count(4)
+    expect(current_step(page)).to_have_count(1)
+    expect(current_step(page)).to_contain_text("Dandasana")
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text("0:30")
+    toggle = page.locator("[data-practise-toggle]")
+    expect(toggle).to_have_text("Start")
+
+    page.keyboard.press("Space")
+    expect(toggle).to_have_text("Pause")
+    expect(timer).to_have_text("0:29", timeout=3000)
+
+    page.keyboard.press("ArrowRight")
+    expect(current_step(page)).to_contain_text("Janusirsasana")
+    expect(current_step(page)).to_contain_text("Right side")
+    page.keyboard.press("ArrowRight")
+    expect(current_step(page)).to_contain_text("Left side")
+    page.keyboard.press("ArrowLeft")
+    expect(current_step(page)).to_contain_text("Right side")
+
+    page.keyboard.press("Space")
+    expect(toggle).to_have_text("Resume")
+    assert console_errors == []
+
+
+def test_the_timer_moves_on_to_the_next_pose_and_to_the_end(janusirsasana, page):
+    make_sequence(hold_value=1)
+    page.goto(URL)
+    page.keyboard.press("Space")
+    expect(current_step(page)).to_contain_text("Janusirsasana", timeout=4000)
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible(timeout=8000)
+    expect(current_step(page)).to_have_count(0)
+    expect(page.locator("[data-practise-toggle]")).to_have_text("Start again")
+
+
+def test_the_visible_buttons_work_too(janusirsasana, page):
+    make_sequence()
+    page.goto(URL)
+    page.get_by_role("button", name="Next").click()
+    expect(current_step(page)).to_contain_text("Right side")
+    page.get_by_role("button", name="Previous").click()
+    expect(current_step(page)).to_contain_text("Dandasana")
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("button", name="Pause")).to_be_focused()
+
+
+def test_without_javascript_the_whole_sequence_is_listed(janusirsasana, open_page):
+    make_sequence()
+    page = open_page(java_script_enabled=False)
+    page.goto(URL)
+    expect(page.locator("[data-practise-step]:visible")).to_have_count(4)
+    expect(page.get_by_role("timer")).to_be_hidden()
+    expect(page.get_by_role("button")).to_have_count(1)  # the site search
+
+
+def test_reduced_motion_turns_off_the_animation(janusirsasana, open_page):
+    make_sequence()
+    page = open_page(reduced_motion="reduce")
+    page.goto(URL)
+    animation = current_step(page).evaluate("step => getComputedStyle(step).animationName")
+    assert animation == "none"
+
+
+def test_the_practise_view_has_no_accessibility_violations(janusirsasana, open_page):
+    make_sequence()
+    page = open_page(bypass_csp=True)
+    page.goto(URL)
+    assert axe_violations(page) == []

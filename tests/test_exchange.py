@@ -1,0 +1,631 @@
+import copy
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from reversion.models import Version
+
+from poses.exchange import export_poses, import_poses, import_poses_from_text, pose_to_dict
+from poses.models import (
+    Benefit,
+    BodyArea,
+    Condition,
+    Pose,
+    PoseLink,
+    PoseType,
+    RelatedPose,
+    SafetyNote,
+    Step,
+    Style,
+)
+from tests.conftest import (
+    load_janusirsasana_fixture,
+    make_benefit,
+    make_draft,
+    make_pose,
+    make_safety_note,
+    make_staff,
+    make_step,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/poses/pose/import/"
+CHANGELIST_URL = "/admin/poses/pose/"
+EVERY_MODEL = (Pose, Step, Benefit, SafetyNote, PoseLink, RelatedPose)
+VOCABULARY_MODELS = (PoseType, Style, BodyArea, Condition)
+
+
+def small_library():
+    """Two published poses linked every way, one pose practised before them, and a draft."""
+    knee = Condition.objects.create(name="Knee injury", slug="knee-injury")
+    sitting = PoseType.objects.create(name="Sitting", slug="sitting")
+    dandasana = make_pose(sanskrit_name="Dandasana", english_name="Staff Pose", slug="dandasana")
+    janu = make_pose(
+        sanskrit_name="Janusirsasana",
+        english_name="Head to Knee Pose",
+        slug="janusirsasana",
+        other_names="Janu Sirsasana\nHead-on-knee Pose",
+        hold_min_seconds=30,
+        hold_max_seconds=180,
+        introduction="A *seated* forward bend.",
+    )
+    janu.pose_types.add(sitting)
+    paschimottanasana = make_pose(sanskrit_name="Paschimottanasana", slug="paschimottanasana")
+    make_draft(sanskrit_name="Draftasana", slug="draftasana")
+    make_step(janu, 1, title="Sit tall", breath_cue="inhale")
+    make_step(janu, 2, title="Bend your right knee", side="right")
+    make_step(janu, 3, title="Fold forward", breath_cue="exhale")
+    make_benefit(janu, 1, "Calms the mind.")
+    note = make_safety_note(janu, 1, "Avoid with a knee injury.", kind="avoid")
+    note.conditions.add(knee)
+    make_safety_note(janu, 2, "Sit on a blanket.", substitute=dandasana)
+    PoseLink.objects.create(preparatory=dandasana, follow_up=janu, position=1, reason="Sit tall")
+    PoseLink.objects.create(preparatory=janu, follow_up=paschimottanasana, position=1)
+    RelatedPose(pose=janu, related=paschimottanasana, kind="variation").save()
+    return janu
+
+
+def library_as_dicts():
+    return {pose.slug: pose_to_dict(pose) for pose in Pose.objects.all()}
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in EVERY_MODEL + VOCABULARY_MODELS}
+
+
+def empty_the_library():
+    Pose.objects.all().delete()
+    for model in VOCABULARY_MODELS:
+        model.objects.all().delete()
+
+
+def exported(*slugs):
+    return export_poses(Pose.objects.filter(slug__in=slugs) if slugs else Pose.objects.all())
+
+
+def pose_in(data, slug):
+    return next(pose for pose in data["poses"] if pose["slug"] == slug)
+
+
+def problem_places(result):
+    return {(problem.pose, problem.field) for problem in result.errors}
+
+
+def file_with_errors():
+    """Janusirsasana's file, broken five ways, with a new pose missing its English name."""
+    data = exported("janusirsasana")
+    janu = data["poses"][0]
+    janu["steps"][1]["breath_cue"] = "breathe"
+    janu["hold_min_seconds"] = 200
+    janu["preparatory"].append({"pose": "no-such-asana", "reason": ""})
+    janu["safety_notes"][0]["conditions"].append("sore-toe")
+    data["poses"].append({"sanskrit_name": "Newasana", "slug": "newasana"})
+    return data
+
+
+def json_upload(data, name="poses.json"):
+    return SimpleUploadedFile(name, json.dumps(data).encode(), content_type="application/json")
+
+
+def write_file(tmp_path, data):
+    path = tmp_path / "poses.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# The shape
+
+
+def test_export_carries_the_format_and_version():
+    small_library()
+    data = exported()
+    assert (data["format"], data["version"]) == ("studio-poses", 1)
+
+
+def test_export_gives_each_pose_its_fields_children_and_links_by_slug():
+    small_library()
+    janu = pose_in(exported(), "janusirsasana")
+    assert janu["other_names"] == ["Janu Sirsasana", "Head-on-knee Pose"]
+    assert janu["pose_types"] == ["sitting"]
+    assert [step["title"] for step in janu["steps"]] == [
+        "Sit tall",
+        "Bend your right knee",
+        "Fold forward",
+    ]
+    assert janu["safety_notes"][0]["conditions"] == ["knee-injury"]
+    assert janu["safety_notes"][1]["substitute"] == "dandasana"
+    assert janu["preparatory"] == [{"pose": "dandasana", "reason": "Sit tall"}]
+    assert janu["follow_ups"] == [{"pose": "paschimottanasana", "reason": ""}]
+    assert janu["related"] == [{"pose": "paschimottanasana", "kind": "variation"}]
+
+
+def test_export_carries_no_database_ids():
+    small_library()
+    text = json.dumps(exported())
+    assert '"id"' not in text and '"pk"' not in text and '"position"' not in text
+
+
+def test_export_lists_the_vocabulary_terms_its_poses_use():
+    small_library()
+    PoseType.objects.create(name="Unused", slug="unused")
+    vocabulary = exported()["vocabulary"]
+    assert vocabulary["pose_types"] == [{"slug": "sitting", "name": "Sitting"}]
+    assert vocabulary["conditions"] == [{"slug": "knee-injury", "name": "Knee injury"}]
+
+
+# Import
+
+
+def test_round_trip_into_an_empty_library_reproduces_every_pose():
+    load_janusirsasana_fixture()
+    janu = Pose.objects.get(slug="janusirsasana")
+    make_safety_note(janu, 9, "Sit higher.", substitute=Pose.objects.get(slug="dandasana"))
+    before, counts = library_as_dicts(), row_counts()
+    data = exported()
+    empty_the_library()
+
+    result = import_poses(data)
+
+    assert result.ok, result.errors
+    assert library_as_dicts() == before
+    assert row_counts() == counts
+
+
+def test_round_trip_renders_markdown_and_indexes_for_search():
+    small_library()
+    data = exported()
+    empty_the_library()
+    import_poses(data)
+    janu = Pose.objects.get(slug="janusirsasana")
+    assert "<em>seated</em>" in janu.introduction_html
+    assert list(Pose.objects.search("janu sirsasana")) == [janu]
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    load_janusirsasana_fixture()
+    data = exported()
+    updated_at = dict(Pose.objects.values_list("slug", "updated_at"))
+
+    result = import_poses(data)
+
+    assert result.summary() == "0 created, 0 updated, 8 unchanged."
+    assert dict(Pose.objects.values_list("slug", "updated_at")) == updated_at
+
+
+def test_a_second_import_of_a_file_just_imported_changes_nothing():
+    small_library()
+    data = exported()
+    empty_the_library()
+    import_poses(data)
+    assert import_poses(data).summary() == "0 created, 0 updated, 4 unchanged."
+
+
+def test_an_updated_pose_changes_only_that_pose():
+    small_library()
+    data = exported()
+    pose_in(data, "dandasana")["summary"] = "Sit with a long spine."
+    updated_at = dict(Pose.objects.values_list("slug", "updated_at"))
+
+    result = import_poses(data)
+
+    assert result.summary() == "0 created, 1 updated, 3 unchanged."
+    assert Pose.objects.get(slug="dandasana").summary == "Sit with a long spine."
+    after = dict(Pose.objects.values_list("slug", "updated_at"))
+    assert {slug for slug in after if after[slug] != updated_at[slug]} == {"dandasana"}
+
+
+def test_import_creates_a_pose_the_library_does_not_have():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0].update(slug="janusirsasana-b", sanskrit_name="Janusirsasana B")
+    data["poses"][0].update(related=[], follow_ups=[])
+
+    result = import_poses(data)
+
+    assert result.created == ["janusirsasana-b"]
+    assert Pose.objects.get(slug="janusirsasana-b").steps.count() == 3
+
+
+def test_import_replaces_the_steps_in_the_files_order():
+    janu = small_library()
+    data = exported("janusirsasana")
+    steps = data["poses"][0]["steps"]
+    steps.reverse()
+    steps.pop()
+
+    import_poses(data)
+
+    assert list(janu.steps.values_list("position", "title")) == [
+        (1, "Fold forward"),
+        (2, "Bend your right knee"),
+    ]
+
+
+def test_import_sets_the_preparatory_poses_to_the_files_list_in_order():
+    janu = small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["preparatory"] = [
+        {"pose": "paschimottanasana", "reason": "Rarely"},
+        {"pose": "dandasana", "reason": "Sit tall"},
+    ]
+    data["poses"][0]["follow_ups"] = []
+
+    import_poses(data)
+
+    assert [pose.slug for pose in janu.preparatory_poses()] == ["paschimottanasana", "dandasana"]
+    assert janu.follow_up_poses() == []
+
+
+def test_removing_a_related_pose_removes_it_from_both_poses():
+    janu = small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["related"] = []
+
+    import_poses(data)
+
+    assert not RelatedPose.objects.filter(pose=janu).exists()
+    assert not RelatedPose.objects.filter(related=janu).exists()
+
+
+def test_a_related_pose_added_by_import_shows_on_both_poses():
+    janu = small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["related"].append({"pose": "dandasana", "kind": "alternative"})
+
+    import_poses(data)
+
+    assert RelatedPose.objects.get(pose__slug="dandasana", related=janu).kind == "alternative"
+
+
+def test_a_field_left_out_of_the_file_keeps_what_the_library_has():
+    janu = small_library()
+    data = exported("janusirsasana")
+    for name in ("introduction", "steps", "related"):
+        del data["poses"][0][name]
+    data["poses"][0]["summary"] = "Changed."
+
+    import_poses(data)
+
+    janu.refresh_from_db()
+    assert janu.introduction == "A *seated* forward bend."
+    assert janu.steps.count() == 3
+    assert RelatedPose.objects.filter(pose=janu).count() == 1
+
+
+def test_a_published_pose_without_a_publish_time_keeps_the_one_it_has():
+    janu = small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["published_at"] = None
+
+    result = import_poses(data)
+
+    assert result.unchanged == ["janusirsasana"]
+    assert Pose.objects.get(pk=janu.pk).published_at == janu.published_at
+
+
+def test_an_imported_change_is_kept_in_the_poses_history():
+    janu = small_library()
+    data = exported()
+    pose_in(data, "janusirsasana")["summary"] = "Changed in the file."
+
+    import_poses(data)
+
+    (version,) = Version.objects.get_for_object(janu)
+    assert version.revision.comment == "Imported from a file."
+    assert version.field_dict["summary"] == "Changed in the file."
+    steps = version.revision.version_set.filter(content_type__model="step")
+    assert sorted(step.field_dict["title"] for step in steps) == [
+        "Bend your right knee",
+        "Fold forward",
+        "Sit tall",
+    ]
+
+
+def test_an_unchanged_pose_gets_no_new_history():
+    small_library()
+    import_poses(exported())
+    assert not Version.objects.exists()
+
+
+def test_new_vocabulary_comes_from_the_files_vocabulary_section():
+    small_library()
+    data = exported("janusirsasana")
+    data["vocabulary"]["styles"] = [{"slug": "yin-yoga", "name": "Yin yoga"}]
+    data["poses"][0]["styles"] = ["yin-yoga"]
+
+    result = import_poses(data)
+
+    assert result.new_terms == ["yin-yoga"]
+    assert list(Pose.objects.get(slug="janusirsasana").styles.values_list("name", flat=True)) == [
+        "Yin yoga"
+    ]
+
+
+def test_an_import_with_errors_reports_every_one_with_pose_and_field():
+    small_library()
+    result = import_poses(file_with_errors())
+    assert problem_places(result) == {
+        ("janusirsasana", "steps[1].breath_cue"),
+        ("janusirsasana", "hold_max_seconds"),
+        ("janusirsasana", "preparatory[1].pose"),
+        ("janusirsasana", "safety_notes[0].conditions"),
+        ("newasana", "english_name"),
+    }
+
+
+def test_an_import_with_errors_writes_nothing():
+    small_library()
+    counts, before = row_counts(), library_as_dicts()
+    data = file_with_errors()
+    pose_in(data, "janusirsasana")["summary"] = "A change that must not be saved."
+
+    import_poses(data)
+
+    assert row_counts() == counts
+    assert library_as_dicts() == before
+
+
+def test_a_wrong_choice_is_explained_with_the_right_ones():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["steps"][1]["breath_cue"] = "breathe"
+    (problem,) = import_poses(data).errors
+    assert problem.message == "“breathe” is not one of inhale, exhale, hold."
+
+
+def test_an_unknown_vocabulary_slug_is_named_in_the_error():
+    small_library()
+    data = exported("janusirsasana")
+    data["vocabulary"]["conditions"] = []
+    data["poses"][0]["safety_notes"][0]["conditions"] = ["knee-injury", "sore-toe"]
+    (problem,) = import_poses(data).errors
+    assert "“sore-toe”" in problem.message
+    assert "knee-injury" not in problem.message
+
+
+def test_wrong_json_types_are_errors():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0].update(hold_min_seconds="30", other_names="Janu Sirsasana", steps={})
+    assert problem_places(import_poses(data)) == {
+        ("janusirsasana", "hold_min_seconds"),
+        ("janusirsasana", "other_names"),
+        ("janusirsasana", "steps"),
+    }
+
+
+def test_an_unknown_field_is_an_error_not_silently_dropped():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["steps"][0]["breath_que"] = "inhale"
+    assert problem_places(import_poses(data)) == {("janusirsasana", "steps[0].breath_que")}
+
+
+def test_a_slug_twice_in_the_file_is_an_error():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"].append(copy.deepcopy(data["poses"][0]))
+    places = problem_places(import_poses(data))
+    assert ("janusirsasana", "slug") in places
+
+
+def test_a_link_to_itself_is_an_error():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["related"].append({"pose": "janusirsasana", "kind": "variation"})
+    assert problem_places(import_poses(data)) == {("janusirsasana", "related[1].pose")}
+
+
+def test_two_poses_of_the_file_that_disagree_about_a_link_are_an_error():
+    small_library()
+    data = exported("janusirsasana", "dandasana")
+    pose_in(data, "dandasana")["follow_ups"] = []
+    assert problem_places(import_poses(data)) == {("janusirsasana", "preparatory[0]")}
+
+
+def test_markdown_longer_than_the_admin_allows_is_an_error():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["benefits"][0] = "x" * 10_001
+    assert problem_places(import_poses(data)) == {("janusirsasana", "benefits[0]")}
+
+
+def test_a_file_that_is_not_json_is_reported():
+    (problem,) = import_poses_from_text(b"{not json").errors
+    assert problem.pose == "file"
+    assert "not valid JSON" in problem.message
+
+
+def test_a_file_of_another_format_is_reported():
+    result = import_poses({"format": "something-else", "version": 1, "poses": []})
+    assert problem_places(result) == {("file", "format")}
+
+
+# Commands
+
+
+def test_export_command_writes_every_pose():
+    small_library()
+    out = io.StringIO()
+    call_command("export_poses", stdout=out)
+    assert [pose["slug"] for pose in json.loads(out.getvalue())["poses"]] == [
+        "dandasana",
+        "draftasana",
+        "janusirsasana",
+        "paschimottanasana",
+    ]
+
+
+def test_export_command_writes_the_poses_named():
+    small_library()
+    out = io.StringIO()
+    call_command("export_poses", "janusirsasana", stdout=out)
+    assert [pose["slug"] for pose in json.loads(out.getvalue())["poses"]] == ["janusirsasana"]
+
+
+def test_export_command_keeps_unicode_readable():
+    make_pose(slug="janu", meaning="‘Janu’ means ‘knee’")
+    out = io.StringIO()
+    call_command("export_poses", stdout=out)
+    assert "‘Janu’" in out.getvalue()
+
+
+def test_export_command_names_unknown_slugs():
+    small_library()
+    with pytest.raises(CommandError, match="no-such-asana"):
+        call_command("export_poses", "janusirsasana", "no-such-asana", stdout=io.StringIO())
+
+
+def test_export_command_published_only_leaves_drafts_out():
+    small_library()
+    out = io.StringIO()
+    call_command("export_poses", "--published-only", stdout=out)
+    assert "draftasana" not in [pose["slug"] for pose in json.loads(out.getvalue())["poses"]]
+
+
+def test_import_command_prints_the_summary(tmp_path):
+    small_library()
+    path = write_file(tmp_path, exported())
+    out = io.StringIO()
+    call_command("import_poses", str(path), stdout=out)
+    assert out.getvalue().strip() == "0 created, 0 updated, 4 unchanged."
+
+
+def test_import_command_with_errors_lists_them_and_writes_nothing(tmp_path):
+    small_library()
+    counts = row_counts()
+    path = write_file(tmp_path, file_with_errors())
+    with pytest.raises(CommandError) as error:
+        call_command("import_poses", str(path), stdout=io.StringIO())
+    assert "janusirsasana, steps[1].breath_cue: “breathe” is not one of" in str(error.value)
+    assert "newasana, english_name: This field is required." in str(error.value)
+    assert row_counts() == counts
+
+
+def test_import_command_reports_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_poses", str(tmp_path / "missing.json"))
+
+
+# Open data: /poses/<slug>.json
+
+
+def test_a_published_pose_is_open_data_in_the_exchange_shape(client):
+    small_library()
+    response = client.get("/poses/janusirsasana.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == export_poses(Pose.objects.filter(slug="janusirsasana"), public=True)
+
+
+def test_open_data_may_be_read_from_any_site(client):
+    small_library()
+    response = client.get("/poses/janusirsasana.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_open_data_of_a_draft_is_not_found(client):
+    small_library()
+    assert client.get("/poses/draftasana.json").status_code == 404
+
+
+def test_open_data_never_links_to_a_draft(client):
+    janu = small_library()
+    RelatedPose(pose=janu, related=Pose.objects.get(slug="draftasana")).save()
+    related = client.get("/poses/janusirsasana.json").json()["poses"][0]["related"]
+    assert [link["pose"] for link in related] == ["paschimottanasana"]
+
+
+def test_open_data_is_read_only(client):
+    small_library()
+    assert client.post("/poses/janusirsasana.json").status_code == 405
+
+
+# The admin
+
+
+def test_the_pose_list_links_to_the_import_page(admin_client):
+    assert IMPORT_URL in admin_client.get(CHANGELIST_URL).content.decode()
+
+
+def test_import_page_shows_the_upload_form(admin_client):
+    response = admin_client.get(IMPORT_URL)
+    assert response.status_code == 200
+    assert 'type="file"' in response.content.decode()
+
+
+def test_uploading_a_valid_file_imports_it_and_shows_the_summary(admin_client):
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["summary"] = "Changed in the file."
+
+    response = admin_client.post(IMPORT_URL, {"file": json_upload(data)}, follow=True)
+
+    assert "0 created, 1 updated, 0 unchanged." in response.content.decode()
+    assert Pose.objects.get(slug="janusirsasana").summary == "Changed in the file."
+
+
+def test_the_history_of_an_import_from_the_admin_names_who_imported(admin_client):
+    janu = small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["summary"] = "Changed in the file."
+
+    admin_client.post(IMPORT_URL, {"file": json_upload(data)})
+
+    (version,) = Version.objects.get_for_object(janu)
+    assert version.revision.user.username == "admin"
+
+
+def test_uploading_a_file_with_errors_shows_each_and_writes_nothing(admin_client):
+    small_library()
+    counts = row_counts()
+
+    response = admin_client.post(IMPORT_URL, {"file": json_upload(file_with_errors())})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "steps[1].breath_cue" in page
+    assert "“breathe” is not one of inhale, exhale, hold." in page
+    assert "newasana" in page
+    assert row_counts() == counts
+
+
+def test_import_page_sends_visitors_to_the_login_page(client):
+    client.force_login(make_user())
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_import_page_is_forbidden_to_staff_who_may_not_add_and_change_poses(client):
+    client.force_login(make_staff())
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_staff_who_may_only_view_poses_may_export_them(client):
+    make_pose()
+    staff = make_staff()
+    staff.user_permissions.add(Permission.objects.get(codename="view_pose"))
+    client.force_login(staff)
+    response = client.get(CHANGELIST_URL)
+    assert "export_as_json" in response.content.decode()
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_export_action_downloads_the_selected_poses(admin_client):
+    janu = small_library()
+    dandasana = Pose.objects.get(slug="dandasana")
+
+    response = admin_client.post(
+        CHANGELIST_URL,
+        {"action": "export_as_json", "_selected_action": [janu.pk, dandasana.pk]},
+    )
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert sorted(pose["slug"] for pose in data["poses"]) == ["dandasana", "janusirsasana"]
