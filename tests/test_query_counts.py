@@ -1,0 +1,41 @@
+"""Every public page costs the same SQL queries, however large the library."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from poses.models import Pose
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url):
+    cache.clear()  # measure the page being built, not served from the cache
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_public_pages_cost_the_same_queries_with_30_or_300_poses(client):
+    call_command("loaddata", "fixtures/janusirsasana.json", verbosity=0)
+    call_command("generate_poses", 30, verbosity=0)
+    pages = [
+        "/",
+        "/poses/",
+        "/poses/janusirsasana/",
+        f"/poses/{Pose.objects.order_by('pk').last().slug}/",
+        "/poses/?q=asana&level=beginner",
+        "/poses/janusirsasana.json",
+        "/sitemap.xml",
+        "/feeds/poses/",
+        "/sequences/",
+    ]
+    small = {url: queries(client, url) for url in pages}
+
+    call_command("generate_poses", 270, verbosity=0)
+
+    large = {url: queries(client, url) for url in pages}
+    assert large == small
