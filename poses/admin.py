@@ -23,6 +23,7 @@ from poses.models import (
     Benefit,
     BodyArea,
     Condition,
+    Counterpose,
     Pose,
     PoseLink,
     PoseType,
@@ -82,6 +83,7 @@ class SafetyNoteInline(OrderedInline, SortableStackedInline):
 class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "follow_up"
+    ordering = ("position_among_preparatory",)
     fields = ("preparatory", "reason")
     autocomplete_fields = ("preparatory",)
     verbose_name = "preparatory pose"
@@ -91,10 +93,22 @@ class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
 class FollowUpLinkInline(OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "preparatory"
+    ordering = ("position_among_follow_ups",)
     fields = ("follow_up", "reason")
     autocomplete_fields = ("follow_up",)
     verbose_name = "follow-up pose"
     verbose_name_plural = "Follow-up poses — this one prepares for them"
+
+
+class CounterposeInline(OrderedInline, SortableTabularInline):
+    model = Counterpose
+    fk_name = "pose"
+    fields = ("counterpose", "reason")
+    autocomplete_fields = ("counterpose",)
+    verbose_name = "counterpose"
+    verbose_name_plural = (
+        "Counterposes — practised after this one to balance it (one direction only)"
+    )
 
 
 class RelatedPoseInline(admin.TabularInline):
@@ -103,7 +117,7 @@ class RelatedPoseInline(admin.TabularInline):
     fields = ("related", "kind")
     autocomplete_fields = ("related",)
     extra = 0
-    verbose_name_plural = "Related poses — shown on both poses' pages"
+    verbose_name_plural = "Variations and alternatives — shown on both poses' pages"
 
 
 class LinkPosesForm(forms.Form):
@@ -112,6 +126,7 @@ class LinkPosesForm(forms.Form):
     RELATIONS = {
         "prepared_by": "is prepared by (a preparatory pose)",
         "prepares_for": "prepares for (a follow-up pose)",
+        "counterpose": "is balanced by (a counterpose practised after it)",
         **{
             kind: f"is related to, as a {label.lower()}" for kind, label in RelatedPose.Kind.choices
         },
@@ -171,6 +186,7 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
         SafetyNoteInline,
         PreparatoryLinkInline,
         FollowUpLinkInline,
+        CounterposeInline,
         RelatedPoseInline,
     )
 
@@ -228,7 +244,9 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
         return response
 
     def has_link_permission(self, request):
-        return request.user.has_perms(["poses.add_poselink", "poses.add_relatedpose"])
+        return request.user.has_perms(
+            ["poses.add_poselink", "poses.add_relatedpose", "poses.add_counterpose"]
+        )
 
     @admin.action(description="Link the selected poses to another pose…", permissions=["link"])
     def link_poses(self, request, queryset):
@@ -265,6 +283,10 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
                 _, created = PoseLink.objects.get_or_create(
                     preparatory=pose, follow_up=other, defaults={"reason": reason}
                 )
+            elif relation == "counterpose":
+                _, created = Counterpose.objects.get_or_create(
+                    pose=pose, counterpose=other, defaults={"reason": reason}
+                )
             else:
                 _, created = RelatedPose.objects.get_or_create(
                     pose=pose, related=other, defaults={"kind": relation}
@@ -287,6 +309,7 @@ class PoseLinkAdmin(VersionAdmin):
     """Links on their own, for studio staff who link poses without editing them."""
 
     list_display = ("preparatory", "follow_up", "reason")
+    fields = ("preparatory", "follow_up", "reason")
     search_fields = ("preparatory__sanskrit_name", "follow_up__sanskrit_name", "reason")
     autocomplete_fields = ("preparatory", "follow_up")
     list_select_related = ("preparatory", "follow_up")
@@ -299,3 +322,14 @@ class RelatedPoseAdmin(VersionAdmin):
     search_fields = ("pose__sanskrit_name", "related__sanskrit_name")
     autocomplete_fields = ("pose", "related")
     list_select_related = ("pose", "related")
+
+
+@admin.register(Counterpose)
+class CounterposeAdmin(VersionAdmin):
+    """Counterposes point one way: the second pose balances the first, not the reverse."""
+
+    list_display = ("pose", "counterpose", "reason")
+    fields = ("pose", "counterpose", "reason")
+    search_fields = ("pose__sanskrit_name", "counterpose__sanskrit_name")
+    autocomplete_fields = ("pose", "counterpose")
+    list_select_related = ("pose", "counterpose")

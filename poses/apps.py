@@ -17,6 +17,8 @@ class PosesConfig(AppConfig):
             models.SafetyNote,
             models.PoseLink,
             models.RelatedPose,
+            models.Counterpose,
+            models.ConditionGuidance,
             models.PoseType,
             models.Style,
             models.BodyArea,

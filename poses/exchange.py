@@ -123,11 +123,15 @@ def for_exchange(poses, public=False):
         ),
         Prefetch(
             "preparatory_links",
-            PoseLink.objects.filter(preparatory__in=linked).select_related("preparatory"),
+            PoseLink.objects.filter(preparatory__in=linked)
+            .select_related("preparatory")
+            .order_by("position_among_preparatory", "pk"),
         ),
         Prefetch(
             "follow_up_links",
-            PoseLink.objects.filter(follow_up__in=linked).select_related("follow_up"),
+            PoseLink.objects.filter(follow_up__in=linked)
+            .select_related("follow_up")
+            .order_by("position_among_follow_ups", "pk"),
         ),
         Prefetch(
             "related_links",
@@ -179,13 +183,9 @@ def pose_to_dict(pose):
             {"pose": link.preparatory.slug, "reason": link.reason}
             for link in pose.preparatory_links.all()
         ],
-        # A link's position orders the preparatory poses of the pose it leads to; here the
-        # slug breaks ties between links numbered on different poses.
         "follow_ups": [
             {"pose": link.follow_up.slug, "reason": link.reason}
-            for link in sorted(
-                pose.follow_up_links.all(), key=lambda link: (link.position, link.follow_up.slug)
-            )
+            for link in pose.follow_up_links.all()
         ],
         "related": [
             {"pose": link.related.slug, "kind": link.kind} for link in pose.related_links.all()
@@ -655,23 +655,26 @@ class PoseImport:
             PoseLink.objects.update_or_create(
                 preparatory=poses[link["pose"]],
                 follow_up=pose,
-                defaults={"position": position, "reason": link["reason"]},
+                defaults={"position_among_preparatory": position, "reason": link["reason"]},
             )
 
     def write_follow_ups(self, pose, links, poses):
         wanted = [link["pose"] for link in links]
         pose.follow_up_links.exclude(follow_up__slug__in=wanted).delete()
-        for link in links:
+        for position, link in enumerate(links, start=1):
             follow_up = poses[link["pose"]]
             # A new link goes last among the preparatory poses of the pose it leads to.
-            last = follow_up.preparatory_links.order_by("-position").first()
+            last = follow_up.preparatory_links.order_by("-position_among_preparatory").first()
             PoseLink.objects.update_or_create(
                 preparatory=pose,
                 follow_up=follow_up,
-                defaults={"reason": link["reason"]},
+                defaults={"reason": link["reason"], "position_among_follow_ups": position},
                 create_defaults={
                     "reason": link["reason"],
-                    "position": last.position + 1 if last else 1,
+                    "position_among_follow_ups": position,
+                    "position_among_preparatory": last.position_among_preparatory + 1
+                    if last
+                    else 1,
                 },
             )
 
@@ -717,12 +720,8 @@ def normalised(incoming):
 
 
 def comparable(pose):
-    """Follow-up and related poses are stored without an order of their own."""
-    return {
-        **pose,
-        "follow_ups": sorted(pose["follow_ups"], key=lambda link: link["pose"]),
-        "related": sorted(pose["related"], key=lambda link: link["pose"]),
-    }
+    """Related poses are stored without an order of their own."""
+    return {**pose, "related": sorted(pose["related"], key=lambda link: link["pose"])}
 
 
 def readable(instance, name, problem):

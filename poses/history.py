@@ -10,6 +10,7 @@ from poses.models import (
     Benefit,
     BodyArea,
     Condition,
+    Counterpose,
     Pose,
     PoseLink,
     PoseType,
@@ -56,7 +57,9 @@ def revision_lines(version):
     for name, model in VOCABULARIES.items():
         terms = model.objects.filter(pk__in=pose.get(name) or []).values_list("name", flat=True)
         lines.append(f"{Pose._meta.get_field(name).verbose_name.capitalize()}: {', '.join(terms)}")
-    related = {model: [] for model in (Step, Benefit, SafetyNote, PoseLink, RelatedPose)}
+    related = {
+        model: [] for model in (Step, Benefit, SafetyNote, PoseLink, Counterpose, RelatedPose)
+    }
     for other in version.revision.version_set.all():
         if other._model in related:
             related[other._model].append(other.field_dict)
@@ -67,17 +70,21 @@ def revision_lines(version):
         lines.append(f"Step {step['position']}: {step['title']}{cue if step['breath_cue'] else ''}")
         lines += [f"    {text}" for text in step["instruction"].splitlines() if text.strip()]
     for benefit in sorted(related[Benefit], key=lambda b: b["position"]):
-        lines.append(f"Benefit: {benefit['text']}")
+        kind = " (traditional claim)" if benefit.get("kind") == "traditional" else ""
+        lines.append(f"Benefit{kind}: {benefit['text']}")
     for note in sorted(related[SafetyNote], key=lambda n: n["position"]):
         concerns = ", ".join(conditions.get(pk, "?") for pk in note.get("conditions") or [])
         lines.append(
             f"Precaution ({note['kind']}{': ' + concerns if concerns else ''}): {note['text']}"
         )
-    for link in sorted(related[PoseLink], key=lambda n: n["position"]):
+    for link in sorted(related[PoseLink], key=lambda n: n["position_among_preparatory"]):
         if link["follow_up_id"] == pose["id"]:
             lines.append(f"Prepared by: {names.get(link['preparatory_id'], 'a deleted pose')}")
         else:
             lines.append(f"Prepares for: {names.get(link['follow_up_id'], 'a deleted pose')}")
+    for link in sorted(related[Counterpose], key=lambda n: n["position"]):
+        other = names.get(link["counterpose_id"], "a deleted pose")
+        lines.append(f"Counterpose: {other}")
     for relation in related[RelatedPose]:
         if relation["pose_id"] == pose["id"]:
             other = names.get(relation["related_id"], "a deleted pose")

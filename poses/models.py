@@ -1,4 +1,5 @@
 import operator
+from datetime import timedelta
 from difflib import get_close_matches
 from functools import reduce
 
@@ -23,6 +24,9 @@ from poses.search import (
     search_key,
     typo_probes,
 )
+
+# Safety content is checked against current teaching at least this often.
+SAFETY_REVIEW_DAYS = 365
 
 
 class Level(models.TextChoices):
@@ -183,21 +187,47 @@ class PoseQuerySet(models.QuerySet):
         )
 
     def safe_for(self, condition_slug):
-        """Hide poses to avoid with a condition; mark those to modify (`needs_modification`)."""
+        """Hide the poses to avoid with a condition; say how each other pose stands with it.
+
+        `safety_guidance` is the strictest guidance for the condition: the pose's own notes,
+        or else the studio's guidance for its pose types ("avoid", "modify", "caution"); None
+        where nothing here speaks of the condition, which is not the same as safe.
+        """
         notes = SafetyNote.objects.filter(pose=OuterRef("pk"), conditions__slug=condition_slug)
+        by_type = ConditionGuidance.objects.filter(
+            condition__slug=condition_slug, pose_type__poses=OuterRef("pk")
+        )
+        has_own_note = Exists(notes)
+
+        def says(kind):
+            return Exists(notes.filter(kind=kind)) | (
+                ~has_own_note & Exists(by_type.filter(kind=kind))
+            )
+
         # Safe for a condition nobody wrote about is nothing we can vouch for.
         known = Exists(Condition.objects.filter(slug=condition_slug))
         return (
             self.filter(known)
-            .exclude(Exists(notes.filter(kind=SafetyNote.Kind.AVOID)))
-            .annotate(needs_modification=Exists(notes.filter(kind=SafetyNote.Kind.MODIFY)))
+            .exclude(says(SafetyNote.Kind.AVOID))
+            .annotate(
+                safety_guidance=Case(
+                    When(says(SafetyNote.Kind.MODIFY), then=Value(SafetyNote.Kind.MODIFY)),
+                    When(says(SafetyNote.Kind.CAUTION), then=Value(SafetyNote.Kind.CAUTION)),
+                    default=None,
+                    output_field=models.CharField(),
+                )
+            )
         )
 
     def for_pose_page(self):
         """Everything the pose page shows, in a fixed number of queries."""
         published_poses = Pose.objects.published()
-        return self.prefetch_related(
+        return self.select_related("starting_position").prefetch_related(
             "pose_types",
+            Prefetch(
+                "pose_types__condition_guidance",
+                ConditionGuidance.objects.select_related("condition", "substitute"),
+            ),
             "styles",
             "stretches",
             "strengthens",
@@ -209,13 +239,21 @@ class PoseQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "preparatory_links",
-                PoseLink.objects.filter(preparatory__in=published_poses).select_related(
-                    "preparatory"
-                ),
+                PoseLink.objects.filter(preparatory__in=published_poses)
+                .select_related("preparatory")
+                .order_by("position_among_preparatory", "pk"),
             ),
             Prefetch(
                 "follow_up_links",
-                PoseLink.objects.filter(follow_up__in=published_poses).select_related("follow_up"),
+                PoseLink.objects.filter(follow_up__in=published_poses)
+                .select_related("follow_up")
+                .order_by("position_among_follow_ups", "pk"),
+            ),
+            Prefetch(
+                "counterpose_links",
+                Counterpose.objects.filter(counterpose__in=published_poses).select_related(
+                    "counterpose"
+                ),
             ),
             Prefetch(
                 "related_links",
@@ -331,6 +369,28 @@ class Pose(models.Model):
         blank=True,
         help_text="Required with an image: describe the pose as shown, for screen readers.",
     )
+    starting_position = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="started_from",
+        help_text="The pose this one is entered from, e.g. Dandasana for seated forward "
+        "bends. Not a preparatory pose: it is where the first step begins.",
+    )
+    safety_reviewed_at = models.DateField(
+        "safety content reviewed on",
+        null=True,
+        blank=True,
+        help_text="When a teacher last checked the precautions, substitutes and benefits "
+        "against current teaching.",
+    )
+    safety_reviewed_by = models.CharField(
+        "safety content reviewed by",
+        max_length=120,
+        blank=True,
+        help_text="Who did that review, as students see it.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish from",
@@ -364,6 +424,11 @@ class Pose(models.Model):
                 | Q(hold_min_seconds__lte=F("hold_max_seconds")),
             ),
             models.CheckConstraint(
+                name="pose_not_its_own_starting_position",
+                violation_error_message="A pose cannot be its own starting position.",
+                condition=~Q(starting_position=F("pk")),
+            ),
+            models.CheckConstraint(
                 name="pose_image_has_alt_text",
                 violation_error_message="Describe the image for students who cannot see it.",
                 condition=Q(image="") | ~Q(image_alt=""),
@@ -392,6 +457,10 @@ class Pose(models.Model):
         ):
             raise ValidationError(
                 {"hold_max_seconds": "The longest hold cannot be shorter than the shortest hold."}
+            )
+        if self.pk and self.starting_position_id == self.pk:
+            raise ValidationError(
+                {"starting_position": "A pose cannot be its own starting position."}
             )
         if self.image and not self.image_alt.strip():
             raise ValidationError(
@@ -433,6 +502,15 @@ class Pose(models.Model):
 
     def follow_up_poses(self):
         return [link.follow_up for link in self.follow_up_links.all()]
+
+    def counterposes(self):
+        return [link.counterpose for link in self.counterpose_links.all()]
+
+    def safety_review_due(self, today=None):
+        """Never reviewed, or last reviewed more than a year ago."""
+        today = today or timezone.localdate()
+        reviewed = self.safety_reviewed_at
+        return reviewed is None or reviewed < today - timedelta(days=SAFETY_REVIEW_DAYS)
 
     def index_for_search(self):
         """Recompute the search keys from the names, summary and steps."""
@@ -527,8 +605,20 @@ class Step(models.Model):
 
 
 class Benefit(models.Model):
+    class Kind(models.TextChoices):
+        PHYSICAL = "physical", "Physical effect"
+        TRADITIONAL = "traditional", "Traditional claim"
+
     pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="benefits")
     position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind,
+        default=Kind.PHYSICAL,
+        help_text="Physical effect: what the body does in the pose (stretches the hamstrings). "
+        "Traditional claim: what yoga tradition says it helps (digestion, an organ, a "
+        "disease); students see it marked as not established medical advice.",
+    )
     text = MarkdownxField(
         max_length=MAX_MARKDOWN_LENGTH, help_text="One benefit, stated modestly. Markdown."
     )
@@ -543,6 +633,10 @@ class Benefit(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def is_traditional(self):
+        return self.kind == self.Kind.TRADITIONAL
 
     def natural_key(self):
         return (self.pose.slug, self.position)
@@ -583,6 +677,12 @@ class SafetyNote(models.Model):
         related_name="substitute_for_notes",
         help_text="A pose to practise instead, if there is one.",
     )
+    no_substitute = models.BooleanField(
+        "skip it: no substitute",
+        default=False,
+        help_text="For a note to avoid the pose when no other pose is safe instead: the "
+        "student is told to skip it and rest. An avoid note needs a substitute or this.",
+    )
 
     MARKDOWN_FIELDS = ("text",)
 
@@ -609,6 +709,84 @@ class SafetyNote(models.Model):
     def clean(self):
         if self.substitute_id and self.substitute_id == self.pose_id:
             raise ValidationError({"substitute": "A pose cannot be its own substitute."})
+        if self.kind == self.Kind.AVOID and not self.substitute_id and not self.no_substitute:
+            raise ValidationError(
+                {
+                    "substitute": "A student told to avoid this pose needs to know what to do "
+                    "instead: choose a substitute pose, or tick “skip it: no substitute”."
+                }
+            )
+
+    @property
+    def says_skip(self):
+        return self.kind == self.Kind.AVOID and self.no_substitute
+
+
+class ConditionGuidanceManager(models.Manager):
+    def get_by_natural_key(self, condition_slug, pose_type_slug):
+        return self.get(condition__slug=condition_slug, pose_type__slug=pose_type_slug)
+
+
+class ConditionGuidance(models.Model):
+    """Guidance for a condition that holds for every pose of a kind: glaucoma and
+    inversions, pregnancy and prone poses. A pose's own note for the condition replaces it."""
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="guidance_by_pose_type"
+    )
+    pose_type = models.ForeignKey(
+        PoseType,
+        on_delete=models.CASCADE,
+        related_name="condition_guidance",
+        help_text="Applies to every pose of this type, unless the pose has its own note for "
+        "the condition.",
+    )
+    kind = models.CharField(
+        max_length=10,
+        choices=SafetyNote.Kind,
+        default=SafetyNote.Kind.CAUTION,
+        help_text=SafetyNote._meta.get_field("kind").help_text,
+    )
+    text = MarkdownxField(
+        max_length=MAX_MARKDOWN_LENGTH,
+        help_text="What a student with this condition should do in poses of this type, and "
+        "why. Markdown.",
+    )
+    text_html = models.TextField(blank=True, editable=False)
+    substitute = models.ForeignKey(
+        Pose,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitute_for_guidance",
+        help_text="A pose to practise instead, if one suits every pose of this type.",
+    )
+
+    MARKDOWN_FIELDS = ("text",)
+
+    objects = ConditionGuidanceManager()
+
+    class Meta:
+        ordering = ["condition__name", "pose_type__name"]
+        verbose_name = "guidance for a kind of pose"
+        verbose_name_plural = "guidance for kinds of pose"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "pose_type"], name="condition_guidance_unique_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.condition} · {self.pose_type}: {self.get_kind_display()}"
+
+    def natural_key(self):
+        return (self.condition.slug, self.pose_type.slug)
+
+    natural_key.dependencies = ["poses.condition", "poses.posetype"]
+
+    @property
+    def says_skip(self):
+        return self.kind == SafetyNote.Kind.AVOID and self.substitute_id is None
 
 
 class PoseLinkManager(models.Manager):
@@ -635,7 +813,14 @@ class PoseLink(models.Model):
         related_name="preparatory_links",
         help_text="The pose it prepares for.",
     )
-    position = models.PositiveIntegerField(default=0)
+    # Each list keeps its own order: dragging the follow-ups on one pose's page never
+    # reorders the preparatory poses on another's.
+    position_among_preparatory = models.PositiveIntegerField(
+        default=0, help_text="Its place in the follow-up pose's list of preparatory poses."
+    )
+    position_among_follow_ups = models.PositiveIntegerField(
+        default=0, help_text="Its place in the preparatory pose's list of follow-up poses."
+    )
     reason = models.CharField(
         max_length=160,
         blank=True,
@@ -645,7 +830,7 @@ class PoseLink(models.Model):
     objects = PoseLinkManager()
 
     class Meta:
-        ordering = ["position", "pk"]
+        ordering = ["pk"]
         verbose_name = "preparatory link"
         constraints = [
             models.UniqueConstraint(
@@ -660,6 +845,20 @@ class PoseLink(models.Model):
 
     def __str__(self):
         return f"{self.preparatory.sanskrit_name} prepares for {self.follow_up.sanskrit_name}"
+
+    def save(self, *args, **kwargs):
+        # A new link made outside a pose's ordered lists (bulk links, the links admin) goes
+        # last in both.
+        if self._state.adding:
+            for field, end in (
+                ("position_among_preparatory", "follow_up"),
+                ("position_among_follow_ups", "preparatory"),
+            ):
+                if not getattr(self, field):
+                    last = PoseLink.objects.filter(**{f"{end}_id": getattr(self, f"{end}_id")})
+                    highest = last.aggregate(highest=models.Max(field))["highest"] or 0
+                    setattr(self, field, highest + 1)
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.preparatory.slug, self.follow_up.slug)
@@ -685,7 +884,6 @@ class RelatedPose(models.Model):
     class Kind(models.TextChoices):
         VARIATION = "variation", "Variation"
         ALTERNATIVE = "alternative", "Alternative"
-        COUNTERPOSE = "counterpose", "Counterpose"
 
     pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="+")
@@ -738,6 +936,64 @@ class RelatedPose(models.Model):
     def clean(self):
         if self.pose_id and self.pose_id == self.related_id:
             raise ValidationError({"related": "A pose cannot be related to itself."})
+
+
+class CounterposeManager(models.Manager):
+    def get_by_natural_key(self, pose_slug, counterpose_slug):
+        return self.get(pose__slug=pose_slug, counterpose__slug=counterpose_slug)
+
+
+class Counterpose(models.Model):
+    """One directed fact: `counterpose` is practised after `pose` to balance it.
+
+    Directional: Balasana after Ustrasana eases the back, but Ustrasana is not practised
+    to balance Balasana.
+    """
+
+    pose = models.ForeignKey(
+        Pose,
+        on_delete=models.CASCADE,
+        related_name="counterpose_links",
+        help_text="The pose that needs balancing.",
+    )
+    counterpose = models.ForeignKey(
+        Pose,
+        on_delete=models.CASCADE,
+        related_name="countered_links",
+        help_text="The pose practised after it to balance it.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    reason = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Optional, one line: what it balances, e.g. “Rounds the spine after the "
+        "backbend”.",
+    )
+
+    objects = CounterposeManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pose", "counterpose"], name="counterpose_unique_pair"),
+            models.CheckConstraint(
+                name="counterpose_not_to_itself",
+                condition=~Q(pose=F("counterpose")),
+                violation_error_message="A pose cannot be its own counterpose.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.counterpose.sanskrit_name} counters {self.pose.sanskrit_name}"
+
+    def natural_key(self):
+        return (self.pose.slug, self.counterpose.slug)
+
+    natural_key.dependencies = ["poses.pose"]
+
+    def clean(self):
+        if self.pose_id and self.pose_id == self.counterpose_id:
+            raise ValidationError({"counterpose": "A pose cannot be its own counterpose."})
 
 
 @receiver(pre_save, sender=Step)

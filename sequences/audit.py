@@ -106,14 +106,14 @@ def counterpose_findings(items):
             number,
             pose,
             f"{pose.sanskrit_name} is not followed by a counterpose "
-            f"({names(link.related for link in pose.counterpose_links)}).",
+            f"({names(link.counterpose for link in pose.counterpose_list)}).",
         )
         for number, pose in waiting.values()
     ]
 
 
 def counterposes_of(pose):
-    return {link.related_id for link in pose.counterpose_links}
+    return {link.counterpose_id for link in pose.counterpose_list}
 
 
 def level_findings(items, level):

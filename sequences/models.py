@@ -11,7 +11,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from poses.markdown import MAX_MARKDOWN_LENGTH
-from poses.models import Level, Pose, PoseLink, RelatedPose, SafetyNote, Step
+from poses.models import Counterpose, Level, Pose, PoseLink, SafetyNote, Step
 
 # A hold counted in breaths lasts this long, for the total time and the practise timer: a
 # slow yoga breath (in and out) takes about five seconds.
@@ -66,11 +66,9 @@ class SequenceQuerySet(models.QuerySet):
                 to_attr="preparation_links",
             ),
             Prefetch(
-                "items__pose__related_links",
-                RelatedPose.objects.filter(kind=RelatedPose.Kind.COUNTERPOSE).select_related(
-                    "related"
-                ),
-                to_attr="counterpose_links",
+                "items__pose__counterpose_links",
+                Counterpose.objects.select_related("counterpose"),
+                to_attr="counterpose_list",
             ),
         )
 

@@ -151,10 +151,10 @@ def test_deleting_the_mirror_deletes_the_original():
 def test_changing_the_kind_updates_the_mirror():
     first, second = make_pose(), make_pose()
     link = RelatedPose.objects.create(pose=first, related=second, kind=RelatedPose.Kind.VARIATION)
-    link.kind = RelatedPose.Kind.COUNTERPOSE
+    link.kind = RelatedPose.Kind.ALTERNATIVE
     link.save()
     mirror = RelatedPose.objects.get(pose=second, related=first)
-    assert mirror.kind == RelatedPose.Kind.COUNTERPOSE
+    assert mirror.kind == RelatedPose.Kind.ALTERNATIVE
 
 
 def test_changing_the_related_pose_moves_the_mirror():

@@ -6,7 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from poses.models import BodyArea, Condition, PoseLink, PoseType, RelatedPose, Step, Style
+from poses.models import (
+    BodyArea,
+    Condition,
+    Counterpose,
+    PoseLink,
+    PoseType,
+    RelatedPose,
+    Step,
+    Style,
+)
 from tests.conftest import (
     make_benefit,
     make_draft,
@@ -96,8 +105,8 @@ def test_preparatory_poses_show_in_link_order(client):
     pose = make_pose()
     second = make_pose(sanskrit_name="Aaasana")
     first = make_pose(sanskrit_name="Zzzasana")
-    PoseLink.objects.create(preparatory=second, follow_up=pose, position=2)
-    PoseLink.objects.create(preparatory=first, follow_up=pose, position=1)
+    PoseLink.objects.create(preparatory=second, follow_up=pose, position_among_preparatory=2)
+    PoseLink.objects.create(preparatory=first, follow_up=pose, position_among_preparatory=1)
     links = section(page(client, pose), "preparatory")
     assert links.index("Zzzasana") < links.index("Aaasana")
 
@@ -265,7 +274,9 @@ def test_pose_card_links_to_the_pose_page(client):
 # Page cost: a constant number of queries, however much the pose holds. Rendering takes 12;
 # the page cache asks once more, when the next scheduled pose goes public.
 
-POSE_PAGE_QUERIES = 13
+# The pose, then one query each for its types, their guidance, styles, two body area lists,
+# steps, benefits, notes, their conditions, preparatory, follow-up, counterposes, related poses.
+POSE_PAGE_QUERIES = 15
 
 
 def make_full_pose(count):
@@ -281,8 +292,13 @@ def make_full_pose(count):
         make_benefit(pose, n)
         note = make_safety_note(pose, n, substitute=make_pose())
         note.conditions.add(condition)
-        PoseLink.objects.create(preparatory=make_pose(), follow_up=pose, position=n)
-        PoseLink.objects.create(preparatory=pose, follow_up=make_pose(), position=n)
+        PoseLink.objects.create(
+            preparatory=make_pose(), follow_up=pose, position_among_preparatory=n
+        )
+        PoseLink.objects.create(
+            preparatory=pose, follow_up=make_pose(), position_among_follow_ups=n
+        )
+        Counterpose.objects.create(pose=pose, counterpose=make_pose(), position=n)
         RelatedPose.objects.create(pose=pose, related=make_pose())
     return pose
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from reversion.models import Version
 
-from poses.models import Pose, PoseLink, RelatedPose, Step
+from poses.models import Counterpose, Pose, PoseLink, RelatedPose, Step
 from tests.conftest import make_draft, make_pose, make_step
 from tests.test_admin import (
     admin_post_data,
@@ -92,7 +92,7 @@ def test_studio_staff_can_link_two_poses(client):
     client.force_login(make_member("Studio staff"))
     response = client.post(
         "/admin/poses/poselink/add/",
-        {"preparatory": first.pk, "follow_up": second.pk, "position": 1, "reason": "Warms up"},
+        {"preparatory": first.pk, "follow_up": second.pk, "reason": "Warms up"},
     )
     assert response.status_code == 302
     assert PoseLink.objects.filter(preparatory=first, follow_up=second).exists()
@@ -330,8 +330,17 @@ def test_bulk_related_poses_are_shown_on_both_sides(client):
     counterpose = make_pose()
     poses = [make_pose(), make_pose()]
     client.force_login(make_member("Studio staff"))
+    bulk_link(client, poses, relation="alternative", other=counterpose.pk)
+    assert RelatedPose.objects.filter(pose=counterpose, kind="alternative").count() == 2
+
+
+def test_bulk_counterposes_point_one_way(client):
+    counterpose = make_pose()
+    poses = [make_pose(), make_pose()]
+    client.force_login(make_member("Studio staff"))
     bulk_link(client, poses, relation="counterpose", other=counterpose.pk)
-    assert RelatedPose.objects.filter(pose=counterpose, kind="counterpose").count() == 2
+    assert Counterpose.objects.filter(counterpose=counterpose).count() == 2
+    assert not Counterpose.objects.filter(pose=counterpose).exists()
 
 
 def test_bulk_linking_skips_existing_links_and_the_pose_itself(admin_client):

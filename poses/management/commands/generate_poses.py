@@ -170,7 +170,11 @@ def create_poses(rng, count, vocabulary):
         earlier = {poses[rng.randrange(index)] for _ in range(3)} if index else set()
         children[PoseLink] += [
             PoseLink(
-                preparatory=other, follow_up=pose, position=n, reason="Warms up the same muscles"
+                preparatory=other,
+                follow_up=pose,
+                position_among_preparatory=n,
+                position_among_follow_ups=index,
+                reason="Warms up the same muscles",
             )
             for n, other in enumerate(earlier, start=1)
         ]

@@ -9,9 +9,17 @@ from django.db.models import Q
 
 from poses.models import Pose
 
-LINK_MODELS = {"poses.poselink", "poses.relatedpose"}
+LINK_MODELS = {"poses.poselink", "poses.relatedpose", "poses.counterpose"}
 SEQUENCE_MODELS = {"sequences.sequence", "sequences.sequenceitem"}
-POSE_REFERENCES = ("pose", "preparatory", "follow_up", "related", "substitute")
+POSE_REFERENCES = (
+    "pose",
+    "preparatory",
+    "follow_up",
+    "related",
+    "counterpose",
+    "substitute",
+    "starting_position",
+)
 
 
 class Command(BaseCommand):
@@ -70,6 +78,15 @@ class Command(BaseCommand):
             # A link between two poses the studio already has is theirs to keep or remove.
             ends = [fields[name][0] for name in POSE_REFERENCES if fields.get(name)]
             return all(slug in library_slugs for slug in ends)
+        if record["model"] == "poses.conditionguidance":
+            # The studio's own guidance for that condition and pose type is kept.
+            return (
+                apps.get_model("poses", "ConditionGuidance")
+                .objects.filter(
+                    condition__slug=fields["condition"][0], pose_type__slug=fields["pose_type"][0]
+                )
+                .exists()
+            )
         if "pose" in fields:
             return fields["pose"][0] in library_slugs
         model = apps.get_model(record["model"])
