@@ -1,14 +1,17 @@
+from datetime import timedelta
+
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -20,9 +23,11 @@ from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
 from poses.history import compare
 from poses.images import CleanImageField
 from poses.models import (
+    SAFETY_REVIEW_DAYS,
     Benefit,
     BodyArea,
     Condition,
+    ConditionGuidance,
     Counterpose,
     Pose,
     PoseLink,
@@ -32,6 +37,45 @@ from poses.models import (
     Step,
     Style,
 )
+from poses.safety import benefit_conflicts
+
+
+@admin.register(ConditionGuidance)
+class ConditionGuidanceAdmin(admin.ModelAdmin):
+    """Guidance for a condition that every pose of a type carries, unless the pose has its own
+    note for that condition."""
+
+    list_display = ("condition", "pose_type", "kind", "substitute", "pose_count")
+    list_filter = ("kind", "condition", "pose_type")
+    search_fields = ("condition__name", "pose_type__name", "text")
+    autocomplete_fields = ("condition", "pose_type", "substitute")
+    list_select_related = ("condition", "pose_type", "substitute")
+    fields = (("condition", "pose_type"), "kind", "text", "substitute")
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+    @admin.display(description="poses of this type")
+    def pose_count(self, guidance):
+        return guidance.pose_type.poses.count()
+
+
+class SafetyReviewFilter(admin.SimpleListFilter):
+    title = "safety review"
+    parameter_name = "safety_review"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("due", "Due: never, or over a year ago"),
+            ("done", "Reviewed within a year"),
+        )
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timedelta(days=SAFETY_REVIEW_DAYS)
+        due = Q(safety_reviewed_at__isnull=True) | Q(safety_reviewed_at__lt=cutoff)
+        if self.value() == "due":
+            return queryset.filter(due)
+        if self.value() == "done":
+            return queryset.exclude(due)
+        return queryset
 
 
 class VocabularyAdmin(admin.ModelAdmin):
@@ -43,7 +87,11 @@ class VocabularyAdmin(admin.ModelAdmin):
 admin.site.register(PoseType, VocabularyAdmin)
 admin.site.register(Style, VocabularyAdmin)
 admin.site.register(BodyArea, VocabularyAdmin)
-admin.site.register(Condition, VocabularyAdmin)
+
+
+@admin.register(Condition)
+class ConditionAdmin(VocabularyAdmin):
+    fields = ("name", "slug", "claim_words")
 
 
 # Every Markdown field gets the editor with its live, sanitised preview; inline rows get a
@@ -68,14 +116,14 @@ class StepInline(OrderedInline, SortableStackedInline):
 
 class BenefitInline(OrderedInline, SortableTabularInline):
     model = Benefit
-    fields = ("text",)
+    fields = ("text", "kind")
     verbose_name_plural = "Benefits — drag to reorder"
 
 
 class SafetyNoteInline(OrderedInline, SortableStackedInline):
     model = SafetyNote
     fk_name = "pose"
-    fields = (("kind", "conditions"), "text", "substitute")
+    fields = (("kind", "conditions"), "text", ("substitute", "no_substitute"))
     autocomplete_fields = ("conditions", "substitute")
     verbose_name_plural = "Precautions"
 
@@ -150,13 +198,21 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
         "level",
         "status",
         "published_at",
+        "safety_reviewed_at",
         "updated_at",
     )
-    list_filter = ("status", "level", "pose_types", "styles")
+    list_filter = ("status", SafetyReviewFilter, "level", "pose_types", "styles")
     search_fields = ("sanskrit_name", "english_name", "other_names")
     prepopulated_fields = {"slug": ("sanskrit_name",)}
-    autocomplete_fields = ("pose_types", "styles", "stretches", "strengthens")
-    readonly_fields = ("preview_link", "created_at", "updated_at")
+    autocomplete_fields = ("pose_types", "styles", "stretches", "strengthens", "starting_position")
+    readonly_fields = (
+        "preview_link",
+        "created_at",
+        "updated_at",
+        "safety_reviewed_at",
+        "safety_reviewed_by",
+        "safety_check",
+    )
     ordering = ("sanskrit_name",)
     save_on_top = True
     formfield_overrides = {**MARKDOWN_EDITOR, models.ImageField: {"form_class": CleanImageField}}
@@ -171,12 +227,25 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
                     "meaning",
                     "other_names",
                     ("level", "pose_types", "styles"),
+                    "starting_position",
                     ("stretches", "strengthens"),
                     ("hold_min_seconds", "hold_max_seconds"),
                 )
             },
         ),
         ("Image", {"fields": ("image", "image_alt")}),
+        (
+            "Safety review",
+            {
+                "fields": (
+                    "safety_check",
+                    ("safety_reviewed_at", "safety_reviewed_by"),
+                    "mark_safety_reviewed",
+                ),
+                "description": "Precautions are the notes below and the studio's guidance for "
+                "this pose's types (Pose library › Guidance for kinds of pose).",
+            },
+        ),
         ("Text", {"fields": ("introduction", "practice_time", "closing_notes")}),
         ("History", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)}),
     )
@@ -193,10 +262,29 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
     class Media:
         js = ("js/admin-editor.js",)
 
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("mark_safety_reviewed"):
+            obj.safety_reviewed_at = timezone.localdate()
+            obj.safety_reviewed_by = request.user.get_full_name() or request.user.get_username()
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Reordering steps ends with bulk updates, which send no signals.
         library_changed()
+        for conflict in benefit_conflicts(form.instance):
+            self.message_user(request, conflict, messages.WARNING)
+
+    @admin.display(description="Safety check")
+    def safety_check(self, pose):
+        if not pose.pk:
+            return "Checked when the pose is saved."
+        conflicts = benefit_conflicts(pose)
+        if not conflicts:
+            return "No benefit claims to help a condition this pose's notes say to avoid."
+        return format_html_join(
+            "", '<p class="errornote">{}</p>', ((conflict,) for conflict in conflicts)
+        )
 
     def get_urls(self):
         compare_view = self.admin_site.admin_view(self.compare_view)

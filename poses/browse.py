@@ -10,7 +10,17 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 
-from poses.models import BodyArea, Condition, Level, Pose, PoseQuerySet, PoseType, SafetyNote, Style
+from poses.models import (
+    BodyArea,
+    Condition,
+    ConditionGuidance,
+    Level,
+    Pose,
+    PoseQuerySet,
+    PoseType,
+    SafetyNote,
+    Style,
+)
 from poses.search import search_key
 
 MAX_QUERY_LENGTH = 200
@@ -157,21 +167,42 @@ class Browse:
             [self.choice(parameter, term.slug, term.name, term.count) for term in terms],
         )
 
+    @property
+    def safe_for_condition(self):
+        """The condition `?safe_for=` names, if the library knows it."""
+        slug = self.filters.get("safe_for")
+        return Condition.objects.filter(slug=slug).first() if slug else None
+
     def safe_for_facet(self):
-        matching = self.poses(ignoring="safe_for")
+        """Each condition, with how many poses are left once those to avoid are hidden: by a
+        pose's own note, or else by the studio's guidance for one of its pose types."""
+        matching = self.poses(ignoring="safe_for").values("pk")
+        own = {}  # (pose, condition) -> the kinds of the pose's own notes
+        for pose_id, condition_id, kind in SafetyNote.conditions.through.objects.filter(
+            safetynote__pose__in=matching
+        ).values_list("safetynote__pose_id", "condition_id", "safetynote__kind"):
+            own.setdefault((pose_id, condition_id), set()).add(kind)
+        avoided_by_type = {}  # pose type -> the conditions its guidance says to avoid
+        for condition_id, pose_type_id in ConditionGuidance.objects.filter(
+            kind=SafetyNote.Kind.AVOID
+        ).values_list("condition_id", "pose_type_id"):
+            avoided_by_type.setdefault(pose_type_id, set()).add(condition_id)
+        avoided = {}  # condition -> poses to avoid
+        for pose_id, condition_id in own:
+            if SafetyNote.Kind.AVOID in own[pose_id, condition_id]:
+                avoided.setdefault(condition_id, set()).add(pose_id)
+        for pose_id, pose_type_id in Pose.pose_types.through.objects.filter(
+            pose__in=matching, posetype_id__in=avoided_by_type
+        ).values_list("pose_id", "posetype_id"):
+            for condition_id in avoided_by_type[pose_type_id]:
+                if (pose_id, condition_id) not in own:
+                    avoided.setdefault(condition_id, set()).add(pose_id)
         total = matching.count()
-        conditions = Condition.objects.annotate(
-            avoided=Count(
-                "safety_notes__pose",
-                filter=Q(
-                    safety_notes__kind=SafetyNote.Kind.AVOID,
-                    safety_notes__pose__in=matching.values("pk"),
-                ),
-                distinct=True,
-            )
-        )
         return Facet(
             "safe_for",
             LABELS["safe_for"],
-            [self.choice("safe_for", c.slug, c.name, total - c.avoided) for c in conditions],
+            [
+                self.choice("safe_for", c.slug, c.name, total - len(avoided.get(c.pk, ())))
+                for c in Condition.objects.all()
+            ],
         )

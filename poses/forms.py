@@ -49,6 +49,12 @@ class PoseAdminForm(forms.ModelForm):
     """Refuses to save over another teacher's save made since this form was opened."""
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    mark_safety_reviewed = forms.BooleanField(
+        label="I have reviewed the safety content today",
+        required=False,
+        help_text="Tick after checking every precaution, substitute and benefit of this pose "
+        "against current teaching: the pose page then shows your name and today's date.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

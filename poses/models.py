@@ -89,6 +89,18 @@ class BodyArea(Vocabulary):
 class Condition(Vocabulary):
     """A health condition a safety note concerns (knee injury, pregnancy, asthma …)."""
 
+    claim_words = models.TextField(
+        "words of a claim to help it",
+        blank=True,
+        help_text="Words a benefit would use to claim it helps this condition, one per line "
+        "(for asthma: respiratory, breathing, lungs). The admin warns when a pose to avoid "
+        "with the condition claims such a benefit. The condition's name always counts.",
+    )
+
+    def claim_words_list(self):
+        words = [self.name, *self.claim_words.splitlines()]
+        return [word.strip().lower() for word in words if word.strip()]
+
 
 class PoseQuerySet(models.QuerySet):
     def published(self):

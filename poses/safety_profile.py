@@ -2,11 +2,9 @@
 
 No account is needed. The profile lives in the session, so a student who has one always
 gets pages of their own: the page cache serves only visitors without a session cookie
-(poses/cache.py). Pose and sequence pages then flag the poses to avoid or modify for them,
-with the substitute pose a safety note offers.
+(poses/cache.py). Pose and sequence pages then show every precaution for their conditions
+(poses/safety.py), and say so where the library has no guidance for one of them.
 """
-
-from dataclasses import dataclass
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +13,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from poses.models import Condition, SafetyNote
+from poses.models import Condition
 
 SESSION_KEY = "safety_profile"
-FLAGGED_KINDS = (SafetyNote.Kind.AVOID, SafetyNote.Kind.MODIFY)
 
 
 def conditions_for(request: HttpRequest) -> list[str]:
@@ -30,42 +27,12 @@ def conditions_for(request: HttpRequest) -> list[str]:
     return [slug for slug in slugs if isinstance(slug, str)] if isinstance(slugs, list) else []
 
 
-@dataclass(frozen=True)
-class PersonalPrecaution:
-    """A safety note of a pose that concerns one of the student's conditions."""
-
-    note: SafetyNote
-    conditions: list  # the chosen conditions the note concerns
-
-    @property
-    def kind(self):
-        return self.note.kind
-
-    @property
-    def substitute(self):
-        """The pose to practise instead, when there is one students can see."""
-        substitute = self.note.substitute
-        return substitute if substitute is not None and substitute.is_published else None
-
-
-def personal_precautions(pose, condition_slugs):
-    """The pose's notes to avoid or modify it that concern one of the chosen conditions,
-    those to avoid first.
-
-    Reads `pose.safety_notes` with their conditions and substitutes, so a page that
-    prefetched them asks nothing more; without conditions it reads nothing at all.
-    """
-    if not condition_slugs:
-        return []
-    chosen = set(condition_slugs)
-    found = []
-    for note in pose.safety_notes.all():
-        if note.kind not in FLAGGED_KINDS:
-            continue
-        concerned = [condition for condition in note.conditions.all() if condition.slug in chosen]
-        if concerned:
-            found.append(PersonalPrecaution(note, concerned))
-    return sorted(found, key=lambda precaution: precaution.kind != SafetyNote.Kind.AVOID)
+def chosen_conditions(request: HttpRequest) -> list[Condition]:
+    """The conditions the student chose, read once a request."""
+    if not hasattr(request, "_chosen_conditions"):
+        slugs = conditions_for(request)
+        request._chosen_conditions = list(Condition.objects.filter(slug__in=slugs)) if slugs else []
+    return request._chosen_conditions
 
 
 class SafetyProfileForm(forms.Form):

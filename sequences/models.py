@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
+from poses import safety
 from poses.markdown import MAX_MARKDOWN_LENGTH
-from poses.models import Counterpose, Level, Pose, PoseLink, SafetyNote, Step
+from poses.models import ConditionGuidance, Counterpose, Level, Pose, PoseLink, SafetyNote, Step
 
 # A hold counted in breaths lasts this long, for the total time and the practise timer: a
 # slow yoga breath (in and out) takes about five seconds.
@@ -53,16 +54,24 @@ class SequenceQuerySet(models.QuerySet):
                 "items__pose__safety_notes",
                 SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
             ),
+            "items__pose__pose_types",
+            Prefetch(
+                "items__pose__pose_types__condition_guidance",
+                ConditionGuidance.objects.select_related("condition", "substitute"),
+            ),
         )
 
     def for_audit(self):
         """Every item, with what each audit rule reads about its pose."""
         return self.prefetch_related(
             Prefetch("items", SequenceItem.objects.select_related("pose")),
+            "items__pose__pose_types",
             Prefetch("items__pose__steps", Step.objects.exclude(side=""), to_attr="sided_steps"),
             Prefetch(
                 "items__pose__preparatory_links",
-                PoseLink.objects.select_related("preparatory"),
+                PoseLink.objects.select_related("preparatory").order_by(
+                    "position_among_preparatory", "pk"
+                ),
                 to_attr="preparation_links",
             ),
             Prefetch(
@@ -85,6 +94,10 @@ class Sequence(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Kind(models.TextChoices):
+        CLASS = "class", "A whole class"
+        FLOW = "flow", "A flow or warm-up, practised within a class"
+
     title = models.CharField(max_length=120, help_text="e.g. “Hamstrings, gently”.")
     slug = models.SlugField(
         max_length=120,
@@ -96,6 +109,15 @@ class Sequence(models.Model):
         choices=Level,
         default=Level.BEGINNER,
         help_text="Who the class is for. The check below flags poses above this level.",
+    )
+    kind = models.CharField(
+        "kind of sequence",
+        max_length=10,
+        choices=Kind,
+        default=Kind.CLASS,
+        help_text="A whole class ends in rest. A flow (a Sun Salutation, a warm-up) moves "
+        "with the breath and is part of a class: the check does not ask it to end in rest, "
+        "nor to hold each pose for its usual time.",
     )
     focus = models.CharField(
         max_length=160,
@@ -154,22 +176,23 @@ class Sequence(models.Model):
         return sum(item.total_seconds for item in self.items.all())
 
     def precautions(self):
-        """The safety notes of all its poses, grouped by the condition they concern.
+        """The precautions of all its poses (their notes and the studio's guidance for their
+        kinds), grouped by the condition they concern.
 
-        Notes without a condition come last, under “General”. A note shows once per group
-        even when its pose comes back later in the sequence.
+        Notes without a condition come last, under “General”. A pose's precautions show once
+        even when it comes back later in the sequence.
         """
         groups, general, seen = {}, [], set()
         for item in self.items.all():
-            for note in item.pose.safety_notes.all():
-                if note.pk in seen:
-                    continue
-                seen.add(note.pk)
-                conditions = note.conditions.all()
-                for condition in conditions:
-                    groups.setdefault(condition.name, []).append(note)
-                if not conditions:
-                    general.append(note)
+            if item.pose.pk in seen:
+                continue
+            seen.add(item.pose.pk)
+            for precaution in safety.precautions(item.pose):
+                entry = PosePrecaution(item.pose, precaution)
+                for condition in precaution.conditions:
+                    groups.setdefault(condition.name, []).append(entry)
+                if not precaution.conditions:
+                    general.append(entry)
         grouped = [PrecautionGroup(name, notes) for name, notes in sorted(groups.items())]
         if general:
             grouped.append(PrecautionGroup("General", general))
@@ -200,6 +223,12 @@ def format_time(seconds):
     if not minutes:
         return f"{seconds} s"
     return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class PosePrecaution:
+    pose: Pose
+    precaution: safety.Precaution
 
 
 @dataclass

@@ -64,12 +64,12 @@ def facet_choices(response):
 
 
 def flagged_for_modification(response):
-    """The names of the cards marked “Modify for you”."""
+    """The names of the cards marked “Modify for <condition>”."""
     return [
         page_elements(card, "span", class_="pose-card__name")[0].text
         for card in page_elements(response, "li", class_="pose-card")
         if any(
-            flag.text.startswith("Modify for you")
+            flag.text.startswith("Modify for ")
             for flag in page_elements(card, "p", class_="pose-card__flag")
         )
     ]
