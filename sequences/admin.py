@@ -33,7 +33,7 @@ class SequenceAdmin(SortableAdminBase, VersionAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", ("level", "focus"))}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),
-        ("Check", {"fields": ("audit_findings",)}),
+        ("Check", {"fields": ("kind", "audit_findings")}),
         ("Notes", {"fields": ("notes",)}),
         ("History", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)}),
     )
@@ -66,7 +66,8 @@ class SequenceAdmin(SortableAdminBase, VersionAdmin):
         if not findings:
             return format_html(
                 "<p>Total time: {}.</p><p>Nothing to fix: every pose is prepared, "
-                "done on both sides, balanced and at the level of the class.</p>",
+                "done on both sides for the same time, held within its range, balanced "
+                "and at the level of the class.</p>",
                 total,
             )
         return format_html(
