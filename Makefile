@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json fixtures/sample_sequence.json
+FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json fixtures/more_poses.json fixtures/sample_sequence.json
 
 .PHONY: run serve bench test lint format migrations-check install clean
 
