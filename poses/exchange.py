@@ -3,6 +3,7 @@
 The shape, and how an import is checked, is described in docs/import-export.md.
 """
 
+import copy
 import json
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -13,14 +14,16 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from poses.cache import library_changed
+from poses.exchange_v1 import upgrade_from_version_1
 from poses.markdown import MAX_MARKDOWN_LENGTH
 from poses.models import (
     Benefit,
     BodyArea,
     Condition,
+    Counterpose,
     Pose,
     PoseLink,
     PoseType,
@@ -31,7 +34,9 @@ from poses.models import (
 )
 
 FORMAT = "studio-poses"
-VERSION = 1
+VERSION = 2
+# Files of an earlier version are converted as they are read (see poses/exchange_v1.py).
+READABLE_VERSIONS = (1, 2)
 
 VOCABULARIES = {
     "pose_types": PoseType,
@@ -64,41 +69,77 @@ POSE_FIELDS = {
     "practice_time": "text",
     "closing_notes": "text",
     "image_alt": "text",
+    "starting_position": "slug",
     "status": "text",
     "published_at": "datetime",
+    "safety_reviewed_at": "date",
+    "safety_reviewed_by": "text",
 }
-# What each item of a pose's lists holds (None: a plain string), and the keys it must have.
+# What each item of a pose's lists holds, and the keys it must have.
 POSE_LISTS = {
     "steps": {"title": "text", "instruction": "text", "breath_cue": "text", "side": "text"},
-    "benefits": None,
-    "safety_notes": {"kind": "text", "text": "text", "conditions": "texts", "substitute": "slug"},
+    "benefits": {"text": "text", "kind": "text"},
+    "safety_notes": {
+        "kind": "text",
+        "text": "text",
+        "conditions": "texts",
+        "substitute": "slug",
+        "no_substitute": "bool",
+    },
     "preparatory": {"pose": "text", "reason": "text"},
     "follow_ups": {"pose": "text", "reason": "text"},
+    "counterposes": {"pose": "text", "reason": "text"},
     "related": {"pose": "text", "kind": "text"},
 }
 REQUIRED = {
     None: ("english_name", "sanskrit_name", "slug"),
     "steps": ("title", "instruction"),
+    # A benefit's kind is never guessed: a traditional claim must not pass for a physical fact.
+    "benefits": ("text", "kind"),
     "safety_notes": ("text",),
     "preparatory": ("pose",),
     "follow_ups": ("pose",),
+    "counterposes": ("pose",),
     "related": ("pose",),
 }
 # Defaults for what an item leaves out.
 ITEM_DEFAULTS = {
     "steps": {"breath_cue": "", "side": ""},
-    "safety_notes": {"kind": SafetyNote.Kind.CAUTION.value, "conditions": [], "substitute": None},
+    "safety_notes": {
+        "kind": SafetyNote.Kind.CAUTION.value,
+        "conditions": [],
+        "substitute": None,
+        "no_substitute": False,
+    },
     "preparatory": {"reason": ""},
     "follow_ups": {"reason": ""},
+    "counterposes": {"reason": ""},
     "related": {"kind": RelatedPose.Kind.VARIATION.value},
 }
 SCALAR_FIELDS = [name for name, kind in POSE_FIELDS.items() if kind != "texts"]
+# The scalar fields a pose takes as they are; the others are parsed or looked up.
+PLAIN_FIELDS = [name for name, kind in POSE_FIELDS.items() if kind in ("text", "number")]
+# The links to other poses in each list (and in each safety note), by slug.
+LINKED_SLUGS = {
+    "preparatory": "pose",
+    "follow_ups": "pose",
+    "counterposes": "pose",
+    "related": "pose",
+    "safety_notes": "substitute",
+}
 # Each list of links read from the other pose of the link.
 MIRRORED_LISTS = {"preparatory": "follow_ups", "follow_ups": "preparatory", "related": "related"}
 LIST_NAMES = {
     "preparatory": "preparatory poses",
     "follow_ups": "follow-up poses",
     "related": "related poses",
+}
+LINK_MODELS = {
+    # list: (model, its two ends: this pose's, the listed pose's)
+    "preparatory": (PoseLink, ("follow_up", "preparatory")),
+    "follow_ups": (PoseLink, ("preparatory", "follow_up")),
+    "counterposes": (Counterpose, ("pose", "counterpose")),
+    "related": (RelatedPose, ("pose", "related")),
 }
 
 
@@ -109,6 +150,7 @@ def for_exchange(poses, public=False):
     """Prefetch what pose_to_dict() reads. `public`: leave out links to unpublished poses."""
     linked = Pose.objects.published() if public else Pose.objects.all()
     return poses.prefetch_related(
+        Prefetch("starting_position", linked.only("slug")),
         "pose_types",
         "styles",
         "stretches",
@@ -134,6 +176,10 @@ def for_exchange(poses, public=False):
             .order_by("position_among_follow_ups", "pk"),
         ),
         Prefetch(
+            "counterpose_links",
+            Counterpose.objects.filter(counterpose__in=linked).select_related("counterpose"),
+        ),
+        Prefetch(
             "related_links",
             RelatedPose.objects.filter(related__in=linked).select_related("related"),
         ),
@@ -141,7 +187,8 @@ def for_exchange(poses, public=False):
 
 
 def pose_to_dict(pose):
-    """One pose in the exchange shape: its fields, children and links, by slug."""
+    """One pose (from for_exchange()) in the exchange shape: its fields, children and links,
+    by slug."""
     return {
         "english_name": pose.english_name,
         "sanskrit_name": pose.sanskrit_name,
@@ -158,8 +205,11 @@ def pose_to_dict(pose):
         "practice_time": pose.practice_time,
         "closing_notes": pose.closing_notes,
         "image_alt": pose.image_alt,
+        "starting_position": pose.starting_position.slug if pose.starting_position else None,
         "status": pose.status,
         "published_at": iso_datetime(pose.published_at),
+        "safety_reviewed_at": iso_date(pose.safety_reviewed_at),
+        "safety_reviewed_by": pose.safety_reviewed_by,
         "steps": [
             {
                 "title": step.title,
@@ -169,13 +219,16 @@ def pose_to_dict(pose):
             }
             for step in pose.steps.all()
         ],
-        "benefits": [benefit.text for benefit in pose.benefits.all()],
+        "benefits": [
+            {"text": benefit.text, "kind": benefit.kind} for benefit in pose.benefits.all()
+        ],
         "safety_notes": [
             {
                 "kind": note.kind,
                 "text": note.text,
                 "conditions": sorted(condition.slug for condition in note.conditions.all()),
                 "substitute": note.substitute.slug if note.substitute else None,
+                "no_substitute": note.no_substitute,
             }
             for note in pose.safety_notes.all()
         ],
@@ -186,6 +239,10 @@ def pose_to_dict(pose):
         "follow_ups": [
             {"pose": link.follow_up.slug, "reason": link.reason}
             for link in pose.follow_up_links.all()
+        ],
+        "counterposes": [
+            {"pose": link.counterpose.slug, "reason": link.reason}
+            for link in pose.counterpose_links.all()
         ],
         "related": [
             {"pose": link.related.slug, "kind": link.kind} for link in pose.related_links.all()
@@ -215,6 +272,18 @@ def export_poses(poses, public=False):
 
 def iso_datetime(moment):
     return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def iso_date(day):
+    return day.isoformat() if day else None
+
+
+def parse_day(text):
+    """An ISO 8601 date, or None."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
 
 
 def parse_moment(text):
@@ -249,6 +318,8 @@ class ImportResult:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     new_terms: list = field(default_factory=list)
+    # What was converted from an older version of the file, to tell whoever imported it.
+    conversions: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -261,6 +332,8 @@ class ImportResult:
         )
         if self.new_terms:
             summary += f" {len(self.new_terms)} new vocabulary terms."
+        if self.conversions:
+            summary += " Read as a version 1 file: " + "; ".join(self.conversions) + "."
         return summary
 
 
@@ -281,6 +354,10 @@ def import_poses(data, user=None):
     return PoseImport(data, user).run()
 
 
+# Stands for a substitute while a safety note is checked (see check_children()).
+SOME_SUBSTITUTE = -1
+
+
 class PoseImport:
     def __init__(self, data, user=None):
         self.data = data
@@ -292,6 +369,9 @@ class PoseImport:
 
     def run(self):
         self.check_file()
+        if self.result.ok and self.data["version"] == 1:
+            self.data = copy.deepcopy(self.data)
+            self.result.conversions = upgrade_from_version_1(self.data)
         if self.result.ok:
             self.check_vocabulary()
             self.check_poses()
@@ -317,8 +397,14 @@ class PoseImport:
             self.error("file", key, "Unknown key.")
         if data.get("format") != FORMAT:
             self.error("file", "format", f"Expected “{FORMAT}”.")
-        if data.get("version") != VERSION:
-            self.error("file", "version", f"Only version {VERSION} can be read.")
+        version = data.get("version")
+        if version not in READABLE_VERSIONS or isinstance(version, bool):
+            self.error(
+                "file",
+                "version",
+                f"Versions {' and '.join(map(str, READABLE_VERSIONS))} can be read, not "
+                f"{json.dumps(version)}.",
+            )
         if not isinstance(data.get("poses"), list):
             self.error("file", "poses", "Expected a list of poses.")
         vocabulary = data.get("vocabulary", {})
@@ -385,8 +471,9 @@ class PoseImport:
         for pose in poses:
             if not isinstance(pose, dict):
                 continue
-            for name in ("preparatory", "follow_ups", "related", "safety_notes"):
-                key = "substitute" if name == "safety_notes" else "pose"
+            if isinstance(pose.get("starting_position"), str):
+                linked.add(pose["starting_position"])
+            for name, key in LINKED_SLUGS.items():
                 items = pose.get(name)
                 if isinstance(items, list):
                     linked.update(
@@ -405,10 +492,7 @@ class PoseImport:
         for name, item_fields in POSE_LISTS.items():
             for index, item in enumerate(incoming.get(name, [])):
                 path = f"{name}[{index}]"
-                if item_fields is None:
-                    ok = self.check_type(item, "text", label, path) and ok
-                else:
-                    ok = self.check_object(item, item_fields, REQUIRED[name], label, path) and ok
+                ok = self.check_object(item, item_fields, REQUIRED[name], label, path) and ok
         return ok
 
     def check_object(self, value, fields, required, label, path):
@@ -437,16 +521,21 @@ class PoseImport:
             "list": (list, "a list"),
             "number": ((int, type(None)), "a whole number or null"),
             "datetime": ((str, type(None)), "a date and time (ISO 8601) or null"),
+            "date": ((str, type(None)), "a date (ISO 8601) or null"),
             "slug": ((str, type(None)), "a pose's slug or null"),
+            "bool": (bool, "true or false"),
         }[kind]
         python_type, description = expected
-        valid = isinstance(value, python_type) and not isinstance(value, bool)
+        valid = isinstance(value, python_type) and (kind == "bool" or not isinstance(value, bool))
         if kind == "texts" and valid:
             valid = all(isinstance(item, str) for item in value)
         if kind == "datetime" and valid and value is not None and parse_moment(value) is None:
             self.error(
                 label, path, f"“{value}” is not a date and time such as 2025-01-31T09:00:00Z."
             )
+            return False
+        if kind == "date" and valid and value is not None and parse_day(value) is None:
+            self.error(label, path, f"“{value}” is not a date such as 2025-01-31.")
             return False
         if not valid:
             self.error(label, path, f"Expected {description}, not {json.dumps(value)}.")
@@ -464,31 +553,47 @@ class PoseImport:
             # Left empty, a published pose keeps the moment it was first published.
             merged["published_at"] = before["published_at"]
         pose = existing or Pose()
-        for name in SCALAR_FIELDS:
+        for name in PLAIN_FIELDS:
             setattr(pose, name, merged[name])
         pose.published_at = parse_moment(merged["published_at"])
+        pose.safety_reviewed_at = parse_day(merged["safety_reviewed_at"])
         pose.other_names = "\n".join(merged["other_names"])
-        self.check_model(pose, label, "")
+        # The starting position is checked by slug, like every link: it may be new in the file.
+        self.check_model(pose, label, "", "starting_position")
         for name, section in TAG_FIELDS.items():
             self.check_terms(merged[name], section, label, name)
-        self.check_children(merged, label)
-        self.check_links(merged, label)
+        changed = changed_parts(before, merged)
+        if "starting_position" in changed and merged["starting_position"] is not None:
+            self.check_pose_slug(
+                merged["starting_position"],
+                merged["slug"],
+                label,
+                "starting_position",
+                "A pose cannot be its own starting position.",
+            )
+        self.check_children(merged, label, changed)
+        self.check_links(merged, label, changed)
         self.entries.append((incoming, merged, pose, before))
 
-    def check_children(self, merged, label):
-        for index, step in enumerate(merged["steps"]):
+    def check_children(self, merged, label, changed):
+        """Steps, benefits and safety notes, where the file changes them."""
+        for index, step in enumerate(merged["steps"] if "steps" in changed else []):
             self.check_model(Step(position=index + 1, **step), label, f"steps[{index}]", "pose")
-        for index, text in enumerate(merged["benefits"]):
+        for index, benefit in enumerate(merged["benefits"] if "benefits" in changed else []):
             self.check_model(
-                Benefit(position=index + 1, text=text),
-                label,
-                f"benefits[{index}]",
-                "pose",
-                field_paths=False,
+                Benefit(position=index + 1, **benefit), label, f"benefits[{index}]", "pose"
             )
-        for index, note in enumerate(merged["safety_notes"]):
+        for index, note in enumerate(merged["safety_notes"] if "safety_notes" in changed else []):
             path = f"safety_notes[{index}]"
-            instance = SafetyNote(position=index + 1, kind=note["kind"], text=note["text"])
+            instance = SafetyNote(
+                position=index + 1,
+                kind=note["kind"],
+                text=note["text"],
+                no_substitute=note["no_substitute"],
+                # SafetyNote.clean() asks only whether there is a substitute, and the file's
+                # may be new, without an id yet: any id stands for it here.
+                substitute_id=SOME_SUBSTITUTE if note["substitute"] is not None else None,
+            )
             self.check_model(instance, label, path, "pose", "substitute")
             self.check_terms(note["conditions"], "conditions", label, f"{path}.conditions")
             if note["substitute"] is not None:
@@ -500,12 +605,10 @@ class PoseImport:
                     "A pose cannot be its own substitute.",
                 )
 
-    def check_links(self, merged, label):
-        for name, model in (
-            ("preparatory", PoseLink),
-            ("follow_ups", PoseLink),
-            ("related", RelatedPose),
-        ):
+    def check_links(self, merged, label, changed):
+        for name, (model, ends) in LINK_MODELS.items():
+            if name not in changed:
+                continue
             seen = set()
             for index, link in enumerate(merged[name]):
                 path = f"{name}[{index}]"
@@ -519,8 +622,15 @@ class PoseImport:
                 if link["pose"] in seen:
                     self.error(label, f"{path}.pose", f"“{link['pose']}” is listed twice.")
                 seen.add(link["pose"])
+                if name == "related" and link["kind"] == "counterpose":
+                    self.error(
+                        label,
+                        f"{path}.kind",
+                        "A counterpose is no longer a kind of related pose: list it under "
+                        "“counterposes”, which say which pose balances which.",
+                    )
+                    continue
                 fields = {key: value for key, value in link.items() if key != "pose"}
-                ends = ("pose", "related") if model is RelatedPose else ("preparatory", "follow_up")
                 self.check_model(model(**fields), label, path, *ends)
 
     def check_pose_slug(self, slug, own_slug, label, path, own_message):
@@ -540,7 +650,7 @@ class PoseImport:
                 f"file's vocabulary section or to the library first.",
             )
 
-    def check_model(self, instance, label, path, *exclude, field_paths=True):
+    def check_model(self, instance, label, path, *exclude):
         """The model's own validation; each message goes to the field it concerns."""
         problems = {}
         try:
@@ -555,7 +665,7 @@ class PoseImport:
                 problems.setdefault(name, []).append(error)
         for name, errors in problems.items():
             where = path
-            if field_paths and name != NON_FIELD_ERRORS:
+            if name != NON_FIELD_ERRORS:
                 where = f"{path}.{name}" if path else name
             for error in errors:
                 self.error(label, where, readable(instance, name, error))
@@ -614,19 +724,23 @@ class PoseImport:
         for name, section in TAG_FIELDS.items():
             model = VOCABULARIES[section]
             getattr(pose, name).set(model.objects.filter(slug__in=merged[name]))
+        if "starting_position" in incoming:
+            pose.starting_position = poses.get(merged["starting_position"])
         pose.save()
         if "steps" in incoming:
             self.write_steps(pose, merged["steps"])
         if "benefits" in incoming:
             pose.benefits.all().delete()
-            for position, text in enumerate(merged["benefits"], start=1):
-                Benefit(pose=pose, position=position, text=text).save()
+            for position, benefit in enumerate(merged["benefits"], start=1):
+                Benefit(pose=pose, position=position, **benefit).save()
         if "safety_notes" in incoming:
             self.write_safety_notes(pose, merged["safety_notes"], poses)
         if "preparatory" in incoming:
             self.write_preparatory(pose, merged["preparatory"], poses)
         if "follow_ups" in incoming:
             self.write_follow_ups(pose, merged["follow_ups"], poses)
+        if "counterposes" in incoming:
+            self.write_counterposes(pose, merged["counterposes"], poses)
         if "related" in incoming:
             self.write_related(pose, merged["related"], poses)
 
@@ -644,6 +758,7 @@ class PoseImport:
                 kind=note["kind"],
                 text=note["text"],
                 substitute=poses.get(note["substitute"]),
+                no_substitute=note["no_substitute"],
             )
             instance.save()
             instance.conditions.set(Condition.objects.filter(slug__in=note["conditions"]))
@@ -676,6 +791,16 @@ class PoseImport:
                     if last
                     else 1,
                 },
+            )
+
+    def write_counterposes(self, pose, links, poses):
+        wanted = [link["pose"] for link in links]
+        pose.counterpose_links.exclude(counterpose__slug__in=wanted).delete()
+        for position, link in enumerate(links, start=1):
+            Counterpose.objects.update_or_create(
+                pose=pose,
+                counterpose=poses[link["pose"]],
+                defaults={"position": position, "reason": link["reason"]},
             )
 
     def write_related(self, pose, links, poses):
@@ -722,6 +847,19 @@ def normalised(incoming):
 def comparable(pose):
     """Related poses are stored without an order of their own."""
     return {**pose, "related": sorted(pose["related"], key=lambda link: link["pose"])}
+
+
+def changed_parts(before, merged):
+    """The lists, and the starting position, that an import would change.
+
+    Only these are checked: what a file restates as the library has it cannot fail an
+    import, even where it predates a newer rule (an avoid note without a substitute).
+    """
+    names = [*POSE_LISTS, "starting_position"]
+    if before is None:
+        return set(names)
+    before, merged = comparable(before), comparable(merged)
+    return {name for name in names if before[name] != merged[name]}
 
 
 def readable(instance, name, problem):
