@@ -16,6 +16,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000, beyond any camera a studio uses
+# An animation decodes every frame at the size of its canvas: the pixel budget is for all
+# of them together, and a breathing loop needs a few dozen frames, not thousands.
+MAX_FRAMES = 250
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Markup in an image file means it was made to be read as something else too.
 MARKUP_SIGNS = (b"<script", b"<html", b"<svg", b"<body", b"<iframe", b"<?php", b"<!doctype")
@@ -67,17 +70,53 @@ def open_image(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.format not in EXTENSIONS:
                 raise ValidationError(NOT_AN_IMAGE)
-            if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(
-                    f"This image is {image.width} × {image.height} pixels; images can have "
-                    f"at most {MAX_PIXELS // 1_000_000} million pixels."
-                )
+            check_size(image)
             image.load()  # decodes every pixel: truncated and corrupt files fail here
+            check_frames(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ValidationError("This image is too large to open safely.") from error
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        except (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError) as error:
             raise ValidationError(NOT_AN_IMAGE) from error
     return image
+
+
+def check_size(image: Image.Image) -> None:
+    """Refuse, from the headers alone, an image whose frames hold too many pixels."""
+    if image.width * image.height > MAX_PIXELS:
+        raise ValidationError(
+            f"This image is {image.width} × {image.height} pixels; images can have "
+            f"at most {MAX_PIXELS // 1_000_000} million pixels."
+        )
+    # Counting frames reads their headers, not their pixels (a 9 MB GIF of 400,000 frames
+    # takes about 2 s); a tiny file can declare a huge canvas for each of many frames.
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_FRAMES:
+        raise ValidationError(
+            f"This animation has {frames} frames; an animation can have at most {MAX_FRAMES}."
+        )
+    if frames * image.width * image.height > MAX_PIXELS:
+        raise ValidationError(too_many_frame_pixels(frames, image.width, image.height))
+
+
+def check_frames(image: Image.Image) -> None:
+    """Decode each further frame, refusing before one could take the animation over budget.
+
+    A GIF frame may be larger than the canvas its header declares, and grows it.
+    """
+    frames = getattr(image, "n_frames", 1)
+    for frame in range(1, frames):
+        image.seek(frame)
+        if frames * image.width * image.height > MAX_PIXELS:
+            raise ValidationError(too_many_frame_pixels(frames, image.width, image.height))
+        image.load()
+    image.seek(0)
+
+
+def too_many_frame_pixels(frames: int, width: int, height: int) -> str:
+    return (
+        f"This animation has {frames} frames of {width} × {height} pixels; an animation "
+        f"can have at most {MAX_PIXELS // 1_000_000} million pixels in all its frames."
+    )
 
 
 def random_image_name(instance, filename):

@@ -89,9 +89,19 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(content))
 
 
+# Images go into what a teacher writes: only someone who may change a pose or a sequence
+# needs to upload one; staff who only read (the "Studio staff" role) do not.
+UPLOAD_PERMISSIONS = ("poses.change_pose", "sequences.change_sequence")
+
+
 @staff_member_required
 @require_POST
 def markdown_image_upload(request: HttpRequest) -> JsonResponse:
+    if not any(request.user.has_perm(permission) for permission in UPLOAD_PERMISSIONS):
+        return JsonResponse(
+            {"error": "Only staff who may change poses or sequences can upload images."},
+            status=403,
+        )
     form = EditorImageForm(files=request.FILES)
     if not form.is_valid():
         return JsonResponse({"error": " ".join(form.errors.get("image", []))}, status=400)

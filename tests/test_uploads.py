@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -86,9 +87,16 @@ def upload_in_editor(client, media_root, file):
     return name, (media_root / name).read_bytes()
 
 
+def make_member(role):
+    user = make_staff(username=role.lower().replace(" ", "-"))
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def staff_client(client):
-    client.force_login(make_staff())
+    """A teacher: staff who may change poses, and so upload images for them."""
+    client.force_login(make_member("Teachers"))
     return client
 
 
@@ -213,6 +221,45 @@ def oversized_file():
     return buffer.getvalue()
 
 
+def gif_frame(width, height):
+    """A graphic control block and a frame of one pixel declared as width × height."""
+    return (
+        b"!\xf9\x04\x00\x0a\x00\x00\x00,\x00\x00\x00\x00"
+        + width.to_bytes(2, "little")
+        + height.to_bytes(2, "little")
+        + b"\x00\x02\x02\x44\x01\x00"
+    )
+
+
+def gif_bomb(canvas=6000, frames=(1, 1), count=20):
+    """The attack's 499 bytes: a 6000 × 6000 canvas and 20 frames of one pixel each, which a
+    decoder paints onto a fresh canvas every time (25 s and 1.2 GB before this check)."""
+    screen = canvas.to_bytes(2, "little") * 2 + b"\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+    loop = b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    return b"GIF89a" + screen + loop + gif_frame(*frames) * count + b";"
+
+
+def gif_growing_bomb():
+    # A one-pixel canvas whose later frames each declare 6000 × 6000: seen only on decoding.
+    return gif_bomb(canvas=1, count=3)[:-1] + gif_frame(6000, 6000) * 17 + b";"
+
+
+@functools.cache
+def animation(image_format, size=(2000, 2000), count=11, **options):
+    """count frames of size: 44 million pixels in all, over the 40 million budget."""
+    frames = [Image.new("L", size, shade * 20) for shade in range(count)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format=image_format, save_all=True, append_images=frames[1:], **options)
+    return buffer.getvalue()
+
+
+def too_many_frame_pixels(count, size):
+    return (
+        f"This animation has {count} frames of {size} × {size} pixels; an animation can have "
+        "at most 40 million pixels in all its frames."
+    )
+
+
 REFUSED = [
     pytest.param(
         "pose.svg",
@@ -252,6 +299,34 @@ REFUSED = [
         oversized_file,
         "This file is 10.3 MB; images can be at most 10 MB.",
         id="over-10-mb",
+    ),
+    pytest.param("bomb.gif", gif_bomb, too_many_frame_pixels(20, 6000), id="animated-gif-bomb"),
+    pytest.param(
+        "bomb.gif", gif_growing_bomb, too_many_frame_pixels(20, 6000), id="gif-frames-outgrow"
+    ),
+    pytest.param(
+        "many.gif",
+        lambda: gif_bomb(canvas=1, count=5000),
+        "This animation has 5000 frames; an animation can have at most 250.",
+        id="gif-of-5000-frames",
+    ),
+    pytest.param(
+        "bomb.png",
+        lambda: animation("PNG", compress_level=1),
+        too_many_frame_pixels(11, 2000),
+        id="apng-bomb",
+    ),
+    pytest.param(
+        "bomb.webp",
+        lambda: animation("WEBP", lossless=True, method=0),
+        too_many_frame_pixels(11, 2000),
+        id="animated-webp-bomb",
+    ),
+    pytest.param(
+        "pages.tiff",
+        lambda: animation("TIFF", size=(64, 64), count=20),
+        NOT_A_PHOTO,
+        id="multi-page-tiff",
     ),
 ]
 
@@ -299,3 +374,28 @@ def test_students_with_an_account_cannot_upload(client, media_root, url):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/login/")
     assert stored_files(media_root) == []
+
+
+def test_staff_who_only_view_poses_cannot_upload_in_the_editor(client, media_root):
+    client.force_login(make_member("Studio staff"))
+    response = client.post(UPLOAD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "Only staff who may change poses or sequences can upload images."
+    }
+    assert stored_files(media_root) == []
+
+
+def test_staff_without_any_permission_cannot_upload_in_the_editor(client, media_root):
+    client.force_login(make_staff())
+    response = client.post(UPLOAD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
+    assert response.status_code == 403
+    assert stored_files(media_root) == []
+
+
+def test_staff_who_may_change_sequences_can_upload_in_the_editor(client, media_root):
+    planner = make_staff(username="planner")
+    planner.user_permissions.add(Permission.objects.get(codename="change_sequence"))
+    client.force_login(planner)
+    name, _ = upload_in_editor(client, media_root, upload("pose.png", image_bytes("PNG")))
+    assert name.startswith("markdown/")
