@@ -1,9 +1,11 @@
 """Admin login throttling (django-axes) and password rules for new accounts."""
 
+import runpy
+
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.conftest import make_staff
+from tests.conftest import PROJECT_ROOT, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -12,17 +14,18 @@ PASSWORD = "not-a-real-password"  # make_staff's
 LOCKED_OUT = "Too many wrong passwords"
 
 
-def log_in(client, username, password, address="127.0.0.1"):
+def log_in(client, username, password, address="127.0.0.1", **headers):
     return client.post(
         f"{LOGIN_URL}?next=/admin/",
         {"username": username, "password": password, "next": "/admin/"},
         REMOTE_ADDR=address,
+        headers=headers,
     )
 
 
-def fail(client, username, times, address="127.0.0.1"):
+def fail(client, username, times, address="127.0.0.1", **headers):
     for _ in range(times):
-        response = log_in(client, username, "wrong-password", address)
+        response = log_in(client, username, "wrong-password", address, **headers)
         assert response.status_code == 200
         assert "Please enter the correct username and password" in response.content.decode()
 
@@ -89,6 +92,57 @@ def test_the_right_password_before_the_limit_resets_the_count(client):
     client.logout()
     fail(client, "teacher", 4)
     assert_logged_in(log_in(client, "teacher", PASSWORD))
+
+
+# Behind the proxy of docs/deploy.md: every request comes from 127.0.0.1, and the client's
+# address is the last one the proxy appended to X-Forwarded-For.
+
+PROXY = "127.0.0.1"
+
+
+@pytest.fixture
+def behind_proxy(settings, monkeypatch):
+    """The client-address settings the site makes of DJANGO_BEHIND_PROXY=1, applied."""
+    monkeypatch.setenv("DJANGO_BEHIND_PROXY", "1")
+    monkeypatch.delenv("DJANGO_PROXY_COUNT", raising=False)
+    produced = runpy.run_path(str(PROJECT_ROOT / "studio" / "settings.py"))
+    for name in ("AXES_IPWARE_PROXY_COUNT", "AXES_IPWARE_META_PRECEDENCE_ORDER", "IPWARE_STRICT"):
+        setattr(settings, name, produced[name])
+
+
+def test_behind_the_proxy_the_attacker_is_locked_out_by_their_own_address(client, behind_proxy):
+    make_staff(username="teacher")
+    fail(client, "teacher", 4, PROXY, x_forwarded_for="203.0.113.5")
+    log_in(client, "teacher", "wrong-password", PROXY, x_forwarded_for="203.0.113.5")
+    assert_locked_out(log_in(client, "teacher", PASSWORD, PROXY, x_forwarded_for="203.0.113.5"))
+
+
+def test_behind_the_proxy_the_user_elsewhere_still_logs_in(client, behind_proxy):
+    make_staff(username="teacher")
+    fail(client, "teacher", 4, PROXY, x_forwarded_for="203.0.113.5")
+    log_in(client, "teacher", "wrong-password", PROXY, x_forwarded_for="203.0.113.5")
+    assert_logged_in(log_in(client, "teacher", PASSWORD, PROXY, x_forwarded_for="198.51.100.7"))
+
+
+def test_behind_the_proxy_addresses_the_client_adds_are_ignored(client, behind_proxy):
+    # The proxy appends what it saw; a guesser forging a new address on each try stays one.
+    make_staff(username="teacher")
+    for forged in range(1, 6):
+        log_in(
+            client, "teacher", "wrong-password", PROXY,
+            x_forwarded_for=f"198.51.100.{forged}, 203.0.113.5",
+        )  # fmt: skip
+    response = log_in(
+        client, "teacher", PASSWORD, PROXY, x_forwarded_for="198.51.100.9, 203.0.113.5"
+    )
+    assert_locked_out(response)
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_trusted(client):
+    make_staff(username="teacher")
+    for forged in range(1, 6):
+        log_in(client, "teacher", "wrong-password", x_forwarded_for=f"198.51.100.{forged}")
+    assert_locked_out(log_in(client, "teacher", PASSWORD, x_forwarded_for="198.51.100.9"))
 
 
 # Password rules
