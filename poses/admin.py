@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -187,6 +187,21 @@ class LinkPosesForm(forms.Form):
     )
 
 
+def object_or_404(model_admin, request, object_id):
+    """The object an admin URL names, or 404, also for an id that could name none ("abc")."""
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
+        raise Http404(f"No {model_admin.opts.verbose_name} has the id “{object_id}”.")
+    return obj
+
+
+def version_or_404(versions, version_id):
+    try:
+        return versions.get(pk=int(version_id))
+    except (TypeError, ValueError, OverflowError, Version.DoesNotExist) as error:
+        raise Http404("No such version.") from error
+
+
 @admin.register(Pose)
 class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
     form = PoseAdminForm
@@ -295,12 +310,12 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
 
     def compare_view(self, request, object_id):
         """Two saved versions of a pose, line by line."""
-        pose = get_object_or_404(Pose, pk=object_id)
+        pose = object_or_404(self, request, object_id)
         if not self.has_view_or_change_permission(request, pose):
             raise PermissionDenied
         versions = Version.objects.get_for_object(pose).select_related("revision__user")
-        older = get_object_or_404(versions, pk=request.GET.get("older", "0") or 0)
-        newer = get_object_or_404(versions, pk=request.GET.get("newer", "0") or 0)
+        older = version_or_404(versions, request.GET.get("older"))
+        newer = version_or_404(versions, request.GET.get("newer"))
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
         context = {
@@ -320,12 +335,13 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
         return super().history_view(request, object_id, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        pose = object_or_404(self, request, object_id)
+        if not self.has_change_permission(request, pose):
+            raise PermissionDenied
         # A version being restored puts its steps back in their old places; move today's
         # steps out of the way first. Undone with the rest unless the restore is saved.
         with transaction.atomic():
-            Step.objects.filter(pose_id=object_id).update(
-                position=F("position") + Step.PARKING_OFFSET
-            )
+            Step.objects.filter(pose=pose).update(position=F("position") + Step.PARKING_OFFSET)
             response = super().revision_view(request, object_id, version_id, extra_context)
             if response.status_code != 302:
                 transaction.set_rollback(True)

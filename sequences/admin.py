@@ -1,11 +1,12 @@
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from poses.admin import MARKDOWN_EDITOR
+from poses.admin import MARKDOWN_EDITOR, object_or_404
 from poses.cache import library_changed
 from poses.forms import PositionedForm, RenumberingInlineFormSet
 from sequences.models import Sequence, SequenceItem, format_time
@@ -45,10 +46,13 @@ class SequenceAdmin(SortableAdminBase, VersionAdmin):
         library_changed()
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        sequence = object_or_404(self, request, object_id)
+        if not self.has_change_permission(request, sequence):
+            raise PermissionDenied
         # A version being restored puts its items back in their old places; move today's
         # items out of the way first. Undone with the rest unless the restore is saved.
         with transaction.atomic():
-            SequenceItem.objects.filter(sequence_id=object_id).update(
+            SequenceItem.objects.filter(sequence=sequence).update(
                 position=F("position") + SequenceItem.PARKING_OFFSET
             )
             response = super().revision_view(request, object_id, version_id, extra_context)

@@ -1,13 +1,17 @@
 """Several people edit the library: roles, history with undo, concurrent edits, bulk links."""
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Version
 
 from poses.models import Counterpose, Pose, PoseLink, RelatedPose, Step
+from sequences.models import Sequence
 from tests.conftest import make_draft, make_pose, make_step
 from tests.test_admin import (
     admin_post_data,
@@ -366,3 +370,62 @@ def test_teachers_do_not_get_the_bulk_link_action(client):
     make_pose()
     client.force_login(make_member("Teachers"))
     assert "link_poses" not in client.get("/admin/poses/pose/").content.decode()
+
+
+# History pages for an id that names nothing: a clear answer, never a server error
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/poses/pose/abc/history/",
+        "/admin/poses/pose/abc/history/compare/",
+        "/admin/poses/pose/abc/history/1/",
+        "/admin/poses/pose/999999/history/1/",
+        "/admin/sequences/sequence/abc/history/",
+        "/admin/sequences/sequence/abc/history/compare/",
+        "/admin/sequences/sequence/abc/history/1/",
+        "/admin/sequences/sequence/999999/history/1/",
+    ],
+)
+def test_a_history_page_for_an_id_that_names_nothing_is_not_found(admin_client, url):
+    response = admin_client.get(url)
+    # 404, or the admin's own redirect with "… doesn't exist. Perhaps it was deleted?"
+    assert response.status_code in {302, 404}
+
+
+@pytest.mark.parametrize(
+    "query", ["older=abc&newer=1", "older=1&newer=", "", "older=99999999999999999999999&newer=1"]
+)
+def test_comparing_versions_that_do_not_exist_is_not_found(admin_client, query):
+    pose = make_pose()
+    assert_saved(save_steps(admin_client, pose, ["Sit"]))
+    response = admin_client.get(f"/admin/poses/pose/{pose.pk}/history/compare/?{query}")
+    assert response.status_code == 404
+
+
+def test_staff_who_only_view_poses_cannot_open_a_restore_and_nothing_is_written(
+    admin_client, client
+):
+    pose = make_pose()
+    assert_saved(save_steps(admin_client, pose, ["Sit"]))
+    version = Version.objects.get_for_object(pose).get()
+    client.force_login(make_member("Studio staff"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/admin/poses/pose/{pose.pk}/history/{version.pk}/")
+    assert response.status_code == 403
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+
+
+def test_staff_who_only_view_sequences_cannot_open_a_restore_and_nothing_is_written(client):
+    sequence = Sequence.objects.create(title="Evening class", slug="evening-class")
+    with reversion.create_revision():
+        sequence.save()
+    version = Version.objects.get_for_object(sequence).get()
+    viewer = make_member("Studio staff")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_sequence"))
+    client.force_login(viewer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/admin/sequences/sequence/{sequence.pk}/history/{version.pk}/")
+    assert response.status_code == 403
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
