@@ -24,6 +24,7 @@ from poses.search import (
     search_key,
     typo_probes,
 )
+from poses.validators import MAX_NAME_LENGTH, MAX_OTHER_NAMES, validate_other_names
 
 # Safety content is checked against current teaching at least this often.
 SAFETY_REVIEW_DAYS = 365
@@ -316,7 +317,11 @@ class Pose(models.Model):
     )
     other_names = models.TextField(
         blank=True,
-        help_text="Other names and spellings students may search for, one per line.",
+        validators=[validate_other_names],
+        help_text=(
+            "Other names and spellings students may search for, one per line "
+            f"(at most {MAX_OTHER_NAMES}, each up to {MAX_NAME_LENGTH} characters)."
+        ),
     )
     pose_types = models.ManyToManyField(PoseType, blank=True, related_name="poses")
     level = models.CharField(max_length=20, choices=Level, default=Level.BEGINNER)

@@ -12,13 +12,18 @@ database only compares plain keys (the same SQL on SQLite and PostgreSQL):
 A typo, or a dropped inner vowel, is one letter added, lost or changed. Every name (and
 every long word of a name) is also stored as its one-letter deletions; a query matches when
 one of its own deletions (or the query itself) meets one of those, which finds every name
-one edit away with an indexed lookup.
+one edit away with an indexed lookup. What a pose stores is bounded: names are at most
+120 characters (poses/validators.py) and only keys up to TYPO_MAX_LENGTH get deletions.
 """
 
 import re
 import unicodedata
 
 TYPO_MIN_LENGTH = 5  # shorter words have too many neighbours one letter away
+# A key of n letters stores n + 1 rows: only keys as long as a real name get them (the
+# longest in the library are about 30), and a pose stores at most MAX_TYPO_KEYS.
+TYPO_MAX_LENGTH = 40
+MAX_TYPO_KEYS = 1_000
 
 VARIANTS = (
     ("sh", "s"),
@@ -56,14 +61,14 @@ def typo_keys(name: str) -> set[str]:
     """What is stored for a name so a query one edit away finds it."""
     keys = set()
     for key in {search_key(name), *word_keys(name)}:
-        if len(key) >= TYPO_MIN_LENGTH:
+        if TYPO_MIN_LENGTH <= len(key) <= TYPO_MAX_LENGTH:
             keys |= {key} | one_letter_deletions(key)
     return keys
 
 
 def typo_probes(query_key: str) -> set[str]:
     """What a query looks up among the stored typo keys."""
-    if len(query_key) < TYPO_MIN_LENGTH:
+    if not TYPO_MIN_LENGTH <= len(query_key) <= TYPO_MAX_LENGTH + 1:
         return set()
     return {query_key} | one_letter_deletions(query_key)
 
@@ -75,4 +80,12 @@ def other_name_keys(other_names: list[str]) -> str:
 
 
 def pose_typo_keys(names: list[str]) -> set[str]:
-    return set().union(*(typo_keys(name) for name in names))
+    """The typo keys of a pose's names, in order, as long as they fit in MAX_TYPO_KEYS: the
+    English and Sanskrit names come first and always fit."""
+    keys = set()
+    for name in names:
+        more = typo_keys(name) - keys
+        if len(keys) + len(more) > MAX_TYPO_KEYS:
+            break
+        keys |= more
+    return keys

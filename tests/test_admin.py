@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -436,3 +437,46 @@ def test_pose_pickers_search_as_you_type(admin_client):
     assert response.json()["results"] == [
         {"id": str(dandasana.pk), "text": "Dandasana (Staff Pose)"}
     ]
+
+
+# Names are indexed for search: each has a length limit, and there are only so many
+
+
+@pytest.mark.parametrize(
+    ("other_names", "message"),
+    [
+        ("a" * 10_000, "Other name 1 has 10000 characters; each can have at most 120."),
+        (
+            "Seated Head to Knee\n" + "b" * 121,
+            "Other name 2 has 121 characters; each can have at most 120.",
+        ),
+        (
+            "\n".join(f"Name {number}" for number in range(31)),
+            "31 other names; a pose can have at most 30.",
+        ),
+    ],
+    ids=["10000-letters", "121-letters", "31-names"],
+)
+def test_too_long_or_too_many_other_names_are_a_form_error(admin_client, other_names, message):
+    form_page = admin_client.get(ADD_URL)
+    data = admin_post_data(form_page, pose_fields(other_names=other_names))
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["other_names"] == [message]
+    assert not Pose.objects.exists()
+
+
+def test_thirty_other_names_of_120_characters_are_accepted(admin_client):
+    form_page = admin_client.get(ADD_URL)
+    other_names = "\n".join(f"{number:03} " + "c" * 116 for number in range(30))
+    response = admin_client.post(
+        ADD_URL, admin_post_data(form_page, pose_fields(other_names=other_names))
+    )
+    assert_saved(response)
+
+
+def test_the_model_refuses_a_long_other_name_outside_the_admin():
+    pose = make_pose(other_names="d" * 10_000)
+    with pytest.raises(ValidationError) as refused:
+        pose.full_clean()
+    assert "other_names" in refused.value.message_dict

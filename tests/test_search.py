@@ -1,6 +1,10 @@
+import random
+import string
+
 import pytest
 
-from poses.search import search_key
+from poses.models import SearchKey
+from poses.search import MAX_TYPO_KEYS, TYPO_MAX_LENGTH, search_key, typo_keys
 from tests.conftest import (
     card_names,
     make_draft,
@@ -377,3 +381,37 @@ def test_a_wildcard_inside_a_name_does_not_widen_the_search(tolerant_client):
     response = tolerant_client.get("/poses/", {"q": "Pa%sana"})
     assert response.status_code == 200
     assert "Paschimottanasana" not in card_names(response)
+
+
+# What the index stores per pose stays bounded, whatever the names
+
+
+def test_the_longest_allowed_names_store_a_bounded_number_of_keys():
+    words = [f"{letter}ranayamasana" for letter in "bcdfghjklmnpqrstvwxyz"]
+    other_names = [" ".join(words[i % 21 :] + words[: i % 21])[:120] for i in range(30)]
+    pose = make_pose(
+        english_name=" ".join(words)[:120],
+        sanskrit_name="Pranayamasana",
+        other_names="\n".join(other_names),
+    )
+    stored = SearchKey.objects.filter(pose=pose)
+    assert stored.count() <= MAX_TYPO_KEYS
+    assert all(len(key) <= TYPO_MAX_LENGTH for key in stored.values_list("key", flat=True))
+
+
+def test_a_10000_letter_name_saved_outside_the_admin_stores_no_typo_keys_for_it():
+    # The attack's word: 10,000 letters made 10,159 index rows and 100 MB of keys.
+    letters = random.Random(14)
+    word = "".join(letters.choice(string.ascii_lowercase) for _ in range(10_000))
+    pose = make_pose(sanskrit_name="Dirghasana", other_names=word)
+    keys = set(SearchKey.objects.filter(pose=pose).values_list("key", flat=True))
+    assert keys == typo_keys("Dirghasana") | typo_keys(pose.english_name)
+
+
+def test_a_typo_still_finds_a_pose_with_many_long_other_names(client):
+    make_pose(
+        sanskrit_name="Dirghasana",
+        english_name="Long Pose",
+        other_names="\n".join(f"Variation {number} " + "f" * 100 for number in range(30)),
+    )
+    assert card_names(search(client, "dirgasana"))[0] == "Dirghasana"
