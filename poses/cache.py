@@ -7,9 +7,13 @@ the cache too, so with REDIS_URL set every web process sees a change at once.
 
 A pose scheduled to go public later changes nothing when its time comes, so pages are never
 kept past the next scheduled publication.
+
+The cache only makes pages faster: when it fails (Redis away), the failure is logged and the
+page is rendered as if nothing were cached.
 """
 
 import hashlib
+import logging
 import uuid
 from functools import wraps
 
@@ -21,6 +25,8 @@ from django.utils import timezone
 
 PAGE_SECONDS = 600
 VERSION_KEY = "library:version"
+
+logger = logging.getLogger(__name__)
 
 
 def library_version():
@@ -41,7 +47,11 @@ def library_changed(**kwargs):
 
 
 def renew_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        # Pages rendered meanwhile may outlive this edit by PAGE_SECONDS at most.
+        logger.exception("Page cache unavailable: could not renew the library version")
 
 
 def seconds_until_next_publication(version):
@@ -81,18 +91,27 @@ def cached_page(view):
         # may see a page of their own.
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        version = library_version()
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{version}:{path}"
-        if stored := cache.get(key):
+        try:
+            version = library_version()
+            key = f"page:{version}:{path}"
+            stored = cache.get(key)
+        except Exception:
+            logger.exception("Page cache unavailable: serving %s uncached", request.path)
+            return view(request, *args, **kwargs)
+        if stored:
             content, content_type = stored
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        timeout = seconds_until_next_publication(version)
-        if response.status_code == 200 and timeout and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
+        if response.status_code == 200 and not response.streaming:
+            try:
+                timeout = seconds_until_next_publication(version)
+                if timeout:
+                    cache.set(key, (response.content, response["Content-Type"]), timeout)
+            except Exception:
+                logger.exception("Page cache unavailable: %s not stored", request.path)
         return response
 
     return wrapper

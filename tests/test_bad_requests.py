@@ -114,7 +114,7 @@ def test_head_requests_are_answered(strict_client, url):
 def test_health_check_says_ok(strict_client):
     response = strict_client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"database: ok\ncache: ok\n"
     assert response.headers["Content-Type"].startswith("text/plain")
     assert "no-cache" in response.headers["Cache-Control"]
 
@@ -126,5 +126,5 @@ def test_health_check_fails_when_the_database_does_not_answer(strict_client, mon
     monkeypatch.setattr(connection, "cursor", unreachable)
     response = strict_client.get("/healthz")
     assert response.status_code == 503
-    assert response.content == b"database unavailable\n"
+    assert response.content == b"database: unavailable\ncache: ok\n"
     assert "no-cache" in response.headers["Cache-Control"]

@@ -7,7 +7,7 @@ import redis
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 
-from tests.conftest import PROJECT_ROOT, make_staff
+from tests.conftest import PROJECT_ROOT, make_pose, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,44 @@ def test_a_session_lost_from_redis_logs_the_teacher_out(client, redis_db):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/login/")
+
+
+# When Redis is down: pages are served without the cache, and /healthz says so
+
+CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"  # nothing listens here
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """The cache settings the site makes of a REDIS_URL that nothing answers at."""
+    monkeypatch.setenv("REDIS_URL", CLOSED_PORT_URL)
+    settings.CACHES = runpy.run_path(str(PROJECT_ROOT / "studio" / "settings.py"))["CACHES"]
+    with pytest.raises(redis.ConnectionError):
+        cache.get("anything")
+
+
+@pytest.mark.parametrize("url", ["/", "/poses/", "/poses/dandasana/", "/sequences/"])
+def test_public_pages_are_served_while_redis_is_down(client, redis_down, caplog, url):
+    make_pose(english_name="Staff Pose", sanskrit_name="Dandasana", slug="dandasana")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Page cache unavailable" in caplog.text
+
+
+def test_an_edit_is_saved_while_redis_is_down(redis_down, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pose = make_pose(english_name="Staff Pose")
+    pose.refresh_from_db()
+    assert pose.english_name == "Staff Pose"
+
+
+def test_the_health_check_reports_the_cache_down(client, redis_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database: ok\ncache: unavailable\n"
+
+
+def test_the_health_check_reports_redis_up(client, redis_db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"database: ok\ncache: ok\n"
