@@ -9,11 +9,14 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils.text import slugify
 
 from poses.models import (
     BodyArea,
     Condition,
+    ConditionGuidance,
+    Counterpose,
     Level,
     Pose,
     PoseLink,
@@ -269,16 +272,26 @@ class TestTheLoadedLibrary:
         assert {label: counts[label] for label in fixture_counts()} == dict(fixture_counts())
         assert load_poses_output.startswith("Added 48 poses")
 
-    def test_every_pose_has_a_preparatory_or_follow_up_link(self):
-        for pose in Pose.objects.all():
-            assert PoseLink.objects.filter(preparatory=pose).exists() or (
-                PoseLink.objects.filter(follow_up=pose).exists()
+    def test_every_pose_but_savasana_has_a_link_or_a_starting_position_role(self):
+        # Savasana closes the class: nothing is practised to prepare for it.
+        for pose in Pose.objects.exclude(slug="savasana"):
+            assert (
+                PoseLink.objects.filter(Q(preparatory=pose) | Q(follow_up=pose)).exists()
+                or pose.starting_position_id
+                or pose.started_from.exists()
             ), pose.slug
 
-    def test_links_and_related_poses_make_one_connected_graph(self):
+    def test_the_poses_pages_link_into_one_connected_graph(self):
         neighbours = {pose.pk: set() for pose in Pose.objects.all()}
         edges = list(PoseLink.objects.values_list("preparatory_id", "follow_up_id"))
         edges += list(RelatedPose.objects.values_list("pose_id", "related_id"))
+        edges += list(Counterpose.objects.values_list("pose_id", "counterpose_id"))
+        edges += list(
+            Pose.objects.exclude(starting_position=None).values_list("pk", "starting_position_id")
+        )
+        edges += list(
+            SafetyNote.objects.exclude(substitute=None).values_list("pose_id", "substitute_id")
+        )
         for a, b in edges:
             neighbours[a].add(b)
             neighbours[b].add(a)
@@ -312,12 +325,26 @@ class TestTheLoadedLibrary:
         assert rows
         assert {(b, a, kind) for a, b, kind in rows} == rows
 
-    def test_counterposes_are_recorded(self):
-        counterposes = RelatedPose.objects.filter(kind=RelatedPose.Kind.COUNTERPOSE)
-        assert counterposes.filter(pose__slug="ustrasana", related__slug="balasana").exists()
-        assert counterposes.filter(
-            pose__slug="salamba-sarvangasana", related__slug="matsyasana"
-        ).exists()
+    def test_counterposes_are_recorded_in_one_direction(self):
+        assert Counterpose.objects.filter(pose__slug="ustrasana", counterpose__slug="balasana")
+        assert not Counterpose.objects.filter(pose__slug="balasana", counterpose__slug="ustrasana")
+        assert Counterpose.objects.filter(
+            pose__slug="salamba-sarvangasana", counterpose__slug="matsyasana"
+        )
+        assert not Counterpose.objects.filter(
+            pose__slug="matsyasana", counterpose__slug="salamba-sarvangasana"
+        )
+
+    def test_studio_guidance_by_pose_type_is_loaded(self):
+        assert ConditionGuidance.objects.count() == len(
+            of_model(STARTER_FIXTURE, "poses.conditionguidance")
+        )
+        assert ConditionGuidance.objects.get_by_natural_key("glaucoma", "inversion").kind == "avoid"
+
+    def test_starting_positions_are_loaded(self):
+        assert Pose.objects.get(slug="janusirsasana").starting_position.slug == "dandasana"
+        assert Pose.objects.get(slug="vrksasana").starting_position.slug == "tadasana"
+        assert not Pose.objects.get(slug="savasana").preparatory_links.exists()
 
     def test_janusirsasana_links_point_into_the_library(self):
         published = Pose.objects.published()
