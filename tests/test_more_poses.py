@@ -249,11 +249,6 @@ class TestTheLoadedLibrary:
     def test_the_sample_class_has_no_audit_findings(self):
         assert findings("head-to-knee-class") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="starter_library.json gives Urdhva Mukha Svanasana only Balasana as a "
-        "counterpose, so the Adho Mukha Svanasana that follows it in the flow does not count",
-    )
     def test_sun_salutation_a_has_no_audit_findings(self):
         assert findings("sun-salutation-a") == []
 

@@ -33,6 +33,7 @@ SAMPLE_FIXTURE = settings.BASE_DIR / "fixtures" / "sample_sequence.json"
 POSE_FIXTURES = [
     settings.BASE_DIR / "fixtures" / "janusirsasana.json",
     settings.BASE_DIR / "fixtures" / "starter_library.json",
+    settings.BASE_DIR / "fixtures" / "more_poses.json",
 ]
 
 _numbers = itertools.count(1)
@@ -954,8 +955,8 @@ class TestSampleSequence:
     def test_loading_it_twice_adds_nothing(self):
         load_sample()
         load_sample()
-        assert Sequence.objects.count() == 1
-        assert SequenceItem.objects.count() == len(json.loads(SAMPLE_FIXTURE.read_text())) - 1
+        assert Sequence.objects.count() == 2
+        assert SequenceItem.objects.count() == len(json.loads(SAMPLE_FIXTURE.read_text())) - 2
 
     def test_every_sample_sequence_passes_the_audit(self):
         load_sample()
@@ -966,10 +967,10 @@ class TestSampleSequence:
     def test_its_page_renders_every_pose_and_the_practise_view(self, client):
         load_sample()
         response = client.get("/sequences/head-to-knee-class/")
-        assert len(page_elements(response, "li", class_="sequence-item")) == 14
+        assert len(page_elements(response, "li", class_="sequence-item")) == 22
         practise = client.get("/sequences/head-to-knee-class/practise/")
-        # Supta Padangusthasana, on both sides, is practised twice.
-        assert len(page_elements(practise, "li", class_="practise-step")) == 15
+        # Four poses held on both sides are practised twice each.
+        assert len(page_elements(practise, "li", class_="practise-step")) == 26
 
 
 # Migrations
