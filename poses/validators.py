@@ -1,6 +1,9 @@
 """Limits on a pose's names, on the model so that the admin, import and the shell all refuse
 the same input: every name is indexed for search (poses/search.py)."""
 
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 MAX_NAME_LENGTH = 120  # as the English and Sanskrit name fields
@@ -22,4 +25,48 @@ def validate_other_names(value: str) -> None:
                 "Other name %(number)s has %(length)s characters; each can have at most %(limit)s.",
                 code="other_name_too_long",
                 params={"number": number, "length": len(name), "limit": MAX_NAME_LENGTH},
+            )
+
+
+# Invisible characters that change nothing a reader sees: zero-width space, non-joiner and
+# joiner, word joiner, byte order mark, soft hyphen. Dropped from names, never stored.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def normalise_name(value: str) -> str:
+    """A name as stored: composed (NFC), so "ā" is one character however it was typed, and
+    without zero-width characters."""
+    return unicodedata.normalize("NFC", value).translate(ZERO_WIDTH)
+
+
+def script_of(letter: str) -> str:
+    """The script a letter belongs to, as its Unicode name starts: LATIN, CYRILLIC, GREEK …"""
+    return unicodedata.name(letter, "UNKNOWN").split(" ")[0]
+
+
+def validate_name(value: str) -> None:
+    """A pose's name is composed, has no invisible characters, and writes each word in one
+    alphabet: a Cyrillic “а” inside a Latin word looks the same, but search and the unique
+    Sanskrit name would treat the word as another."""
+    if normalise_name(value) != value or any(
+        unicodedata.category(character) == "Cf" for character in value
+    ):
+        raise ValidationError(
+            "This name contains invisible or decomposed characters; retype it.",
+            code="invisible_characters",
+        )
+    for word in re.findall(r"[^\W\d_]+", value):
+        scripts = {script_of(letter) for letter in word}
+        if len(scripts) > 1:
+            main = max(scripts, key=lambda script: sum(script_of(c) == script for c in word))
+            odd = ", ".join(
+                f"“{letter}” ({unicodedata.name(letter, 'unknown').lower()})"
+                for letter in dict.fromkeys(word)
+                if script_of(letter) != main
+            )
+            raise ValidationError(
+                "“%(word)s” mixes alphabets in one word: %(odd)s looks like a %(main)s letter "
+                "but is not one. Retype the word in one alphabet.",
+                code="mixed_scripts",
+                params={"word": word, "odd": odd, "main": main.capitalize()},
             )

@@ -4,18 +4,16 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from reversion.models import Version
 
-from poses.exchange import (
-    export_poses,
-    for_exchange,
-    import_poses,
-    import_poses_from_text,
-    pose_to_dict,
-)
+from exchange.importer import import_poses, import_poses_from_text
+from exchange.shape import export_poses, for_exchange, pose_to_dict
 from poses.models import (
     Benefit,
     BodyArea,
@@ -38,6 +36,7 @@ from tests.conftest import (
     make_staff,
     make_step,
     make_user,
+    run_python,
 )
 
 pytestmark = pytest.mark.django_db
@@ -1133,3 +1132,213 @@ def test_export_action_downloads_the_selected_poses(admin_client):
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert sorted(pose["slug"] for pose in data["poses"]) == ["dandasana", "janusirsasana"]
+
+
+def test_a_file_of_more_poses_than_the_admin_imports_is_sent_to_the_command(
+    admin_client, monkeypatch
+):
+    small_library()
+    monkeypatch.setattr("exchange.admin.MAX_ADMIN_IMPORT_POSES", 2)
+    counts = row_counts()
+    response = admin_client.post(IMPORT_URL, {"file": json_upload(exported())})
+    assert "manage.py import_poses" in response.content.decode()
+    assert row_counts() == counts
+
+
+def test_import_command_tells_its_progress(tmp_path):
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["summary"] = "Changed."
+    stderr = io.StringIO()
+    call_command("import_poses", write_file(tmp_path, data), stdout=io.StringIO(), stderr=stderr)
+    assert "Written 1 of 1 changed poses." in stderr.getvalue()
+
+
+# Hostile files: each a clear problem, never a server error (tests/test_exchange.py runs the
+# admin's client with exceptions raised, so a 500 would fail the test).
+
+
+def upload_text(client, text):
+    file = SimpleUploadedFile("poses.json", text.encode("utf-8"), "application/json")
+    response = client.post(IMPORT_URL, {"file": file})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def minimal_file(**pose):
+    return {
+        "format": "studio-poses",
+        "version": 2,
+        "poses": [
+            {"english_name": "New Pose", "sanskrit_name": "Newasana", "slug": "newasana"} | pose
+        ],
+    }
+
+
+def test_a_version_that_is_true_is_refused():
+    (problem,) = import_poses({"format": "studio-poses", "version": True, "poses": []}).errors
+    assert (problem.field, problem.message) == (
+        "version",
+        "Versions 1 and 2 can be read, not true.",
+    )
+
+
+def test_a_lone_surrogate_in_a_slug_is_a_clear_error(admin_client):
+    text = json.dumps(minimal_file()).replace("newasana", "\\ud800")
+    (problem,) = import_poses_from_text(text).errors
+    assert "not valid Unicode" in problem.message
+    assert "not valid Unicode" in upload_text(admin_client, text)
+    assert not Pose.objects.exists()
+
+
+@pytest.mark.parametrize("depth", [30, 100_000])
+def test_deeply_nested_json_is_a_clear_error(admin_client, depth):
+    text = "[" * depth + "]" * depth
+    (problem,) = import_poses_from_text(text).errors
+    assert "Nested" in problem.message
+    assert "Nested" in upload_text(admin_client, text)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_publish_date_beyond_what_a_database_stores_is_a_clear_error(admin_client, moment):
+    data = minimal_file(status="published", published_at=moment)
+    (problem,) = import_poses(data).errors
+    assert (problem.field, problem.message) == (
+        "published_at",
+        f"“{moment}” is not a date and time such as 2025-01-31T09:00:00Z.",
+    )
+    assert "is not a date and time" in upload_text(admin_client, json.dumps(data))
+    assert not Pose.objects.exists()
+
+
+def test_import_command_shows_terminal_escape_codes_from_the_file_as_text(tmp_path):
+    data = minimal_file(level="\x1b[2J\x1b[31mbeginner")
+    with pytest.raises(CommandError) as raised:
+        call_command("import_poses", write_file(tmp_path, data), stderr=io.StringIO())
+    message = str(raised.value)
+    assert "\x1b" not in message
+    assert "\\x1b[2J\\x1b[31mbeginner" in message
+
+
+def test_names_are_composed_and_lose_zero_width_characters():
+    decomposed = "Ja\u0304nu\u200bsi\u0301rs\u0323a\u0304sana"
+    assert import_poses(minimal_file(sanskrit_name=decomposed, other_names=["Ja\u200dnu"])).ok
+    pose = Pose.objects.get(slug="newasana")
+    assert pose.sanskrit_name == "J\u0101nus\u00edr\u1e63\u0101sana"
+    assert pose.other_names == "Janu"
+
+
+@pytest.mark.parametrize("name", ["sanskrit_name", "english_name"])
+def test_a_name_mixing_latin_and_cyrillic_letters_is_refused(name):
+    look_alike = "J\u0430nusirsasana"  # a Cyrillic "а"
+    (problem,) = import_poses(minimal_file(**{name: look_alike})).errors
+    assert problem.field == name
+    assert "mixes alphabets" in problem.message and "cyrillic small letter a" in problem.message
+
+
+def test_a_name_with_a_word_in_devanagari_is_accepted():
+    assert import_poses(minimal_file(english_name="Head to Knee Pose (जानुशीर्षासन)")).ok
+
+
+# Who may import what: the same permissions as the admin's forms
+
+
+def make_teacher():
+    teacher = make_staff("asha")
+    teacher.groups.add(Group.objects.get(name="Teachers"))
+    return get_user_model().objects.get(pk=teacher.pk)  # without cached permissions
+
+
+def test_a_teacher_may_import_changes_to_a_poses_text_and_steps():
+    small_library()
+    data = exported("janusirsasana")
+    data["poses"][0]["summary"] = "Changed by a teacher."
+    data["poses"][0]["steps"].reverse()
+    assert import_poses(data, user=make_teacher()).ok
+
+
+def test_a_teachers_import_that_adds_or_removes_links_is_refused_naming_pose_and_list():
+    small_library()
+    counts = row_counts()
+    data = exported("janusirsasana")
+    data["poses"][0]["preparatory"] = [{"pose": "paschimottanasana", "reason": ""}]
+    data["poses"][0]["related"] = []
+
+    result = import_poses(data, user=make_teacher())
+
+    assert {(problem.pose, problem.field) for problem in result.errors} >= {
+        ("janusirsasana", "preparatory"),
+        ("janusirsasana", "related"),
+    }
+    messages = " ".join(problem.message for problem in result.errors)
+    assert "may not add preparatory poses (“paschimottanasana”)" in messages
+    assert "may not delete preparatory poses (“dandasana”)" in messages
+    assert row_counts() == counts
+
+
+def test_a_teacher_may_restate_links_as_the_library_has_them():
+    small_library()
+    assert import_poses(exported(), user=make_teacher()).ok
+
+
+def test_a_teachers_new_pose_with_a_counterpose_is_refused():
+    small_library()
+    data = minimal_file(counterposes=[{"pose": "dandasana"}])
+    (problem,) = import_poses(data, user=make_teacher()).errors
+    assert (problem.pose, problem.field) == ("newasana", "counterposes")
+
+
+def test_a_teachers_upload_that_changes_links_shows_why(client):
+    small_library()
+    client.force_login(make_teacher())
+    data = exported("janusirsasana")
+    data["poses"][0]["counterposes"] = []
+    page = client.post(IMPORT_URL, {"file": json_upload(data)}).content.decode()
+    assert "may not delete counterposes" in page
+    assert Counterpose.objects.filter(pose__slug="janusirsasana").exists()
+
+
+# The app stands apart: without it in INSTALLED_APPS the site runs, with no import or export
+
+
+def test_the_site_runs_without_the_exchange_app():
+    script = """
+import io
+
+import django
+from django.conf import settings
+settings.INSTALLED_APPS.remove("exchange")
+django.setup()
+from django.contrib import admin
+from django.core.management import call_command, get_commands
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from poses.models import Pose
+
+call_command("check", stdout=io.StringIO())
+assert resolve("/poses/janusirsasana/").url_name == "detail"
+reverse("admin:poses_pose_changelist")
+for name in ("admin:poses_pose_import", "exchange:pose_json"):
+    try:
+        reverse(name, args=["x"] if "json" in name else [])
+    except NoReverseMatch:
+        pass
+    else:
+        raise AssertionError(name)
+try:
+    resolve("/poses/janusirsasana.json")
+except Resolver404:
+    pass
+else:
+    raise AssertionError("open data still served")
+assert "export_as_json" not in (admin.site.get_model_admin(Pose).actions or ())
+assert not {"import_poses", "export_poses"} & set(get_commands())
+print("ok")
+"""
+    finished = run_python("-c", script)
+    assert finished.stdout.strip() == "ok", finished.stderr
+
+
+def test_the_exchange_app_adds_its_page_and_action_to_the_pose_admin():
+    model_admin = admin.site.get_model_admin(Pose)
+    assert "export_as_json" in model_admin.actions
+    assert reverse("admin:poses_pose_import") == IMPORT_URL

@@ -1,303 +1,92 @@
-"""Poses as JSON: one shape for export, import and the open-data pages.
+"""Importing a file of poses: everything is checked first, then written at once, or nothing.
 
-The shape, and how an import is checked, is described in docs/import-export.md.
+docs/import-export.md says what is checked and what an import changes.
 """
 
 import copy
 import json
 from dataclasses import dataclass, field
-from datetime import UTC
+from typing import NamedTuple
 
 import reversion
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
-from django.db.models import Prefetch
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.db import models, transaction
 
-from poses.cache import library_changed
-from poses.exchange_v1 import upgrade_from_version_1
-from poses.markdown import MAX_MARKDOWN_LENGTH
+from exchange.schema import (
+    POSE_FIELDS,
+    POSE_LISTS,
+    SCALAR_FIELDS,
+    ExchangeFile,
+    PoseRecord,
+    Term,
+    hostile_structure,
+    parse_day,
+    parse_moment,
+)
+from exchange.shape import TAG_FIELDS, VOCABULARIES, for_exchange, iso_datetime, pose_to_dict
+from exchange.version1 import upgrade_from_version_1
 from poses.models import (
     Benefit,
-    BodyArea,
     Condition,
     Counterpose,
     Pose,
     PoseLink,
-    PoseType,
     RelatedPose,
     SafetyNote,
     Step,
-    Style,
 )
+from poses.validators import normalise_name, validate_name
+from studio.cache import library_changed
 
-FORMAT = "studio-poses"
-VERSION = 2
-# Files of an earlier version are converted as they are read (see poses/exchange_v1.py).
-READABLE_VERSIONS = (1, 2)
-
-VOCABULARIES = {
-    "pose_types": PoseType,
-    "styles": Style,
-    "body_areas": BodyArea,
-    "conditions": Condition,
-}
-# The pose fields that hold vocabulary slugs, and the vocabulary each draws from.
-TAG_FIELDS = {
-    "pose_types": "pose_types",
-    "styles": "styles",
-    "stretches": "body_areas",
-    "strengthens": "body_areas",
-}
-
-# A pose's own fields, each with the JSON type it takes.
-POSE_FIELDS = {
-    "english_name": "text",
-    "sanskrit_name": "text",
-    "slug": "text",
-    "pronunciation": "text",
-    "meaning": "text",
-    "other_names": "texts",
-    "level": "text",
-    **dict.fromkeys(TAG_FIELDS, "texts"),
-    "hold_min_seconds": "number",
-    "hold_max_seconds": "number",
-    "summary": "text",
-    "introduction": "text",
-    "practice_time": "text",
-    "closing_notes": "text",
-    "image_alt": "text",
-    "starting_position": "slug",
-    "status": "text",
-    "published_at": "datetime",
-    "safety_reviewed_at": "date",
-    "safety_reviewed_by": "text",
-}
-# What each item of a pose's lists holds, and the keys it must have.
-POSE_LISTS = {
-    "steps": {"title": "text", "instruction": "text", "breath_cue": "text", "side": "text"},
-    "benefits": {"text": "text", "kind": "text"},
-    "safety_notes": {
-        "kind": "text",
-        "text": "text",
-        "conditions": "texts",
-        "substitute": "slug",
-        "no_substitute": "bool",
-    },
-    "preparatory": {"pose": "text", "reason": "text"},
-    "follow_ups": {"pose": "text", "reason": "text"},
-    "counterposes": {"pose": "text", "reason": "text"},
-    "related": {"pose": "text", "kind": "text"},
-}
-REQUIRED = {
-    None: ("english_name", "sanskrit_name", "slug"),
-    "steps": ("title", "instruction"),
-    # A benefit's kind is never guessed: a traditional claim must not pass for a physical fact.
-    "benefits": ("text", "kind"),
-    "safety_notes": ("text",),
-    "preparatory": ("pose",),
-    "follow_ups": ("pose",),
-    "counterposes": ("pose",),
-    "related": ("pose",),
-}
-# Defaults for what an item leaves out.
-ITEM_DEFAULTS = {
-    "steps": {"breath_cue": "", "side": ""},
-    "safety_notes": {
-        "kind": SafetyNote.Kind.CAUTION.value,
-        "conditions": [],
-        "substitute": None,
-        "no_substitute": False,
-    },
-    "preparatory": {"reason": ""},
-    "follow_ups": {"reason": ""},
-    "counterposes": {"reason": ""},
-    "related": {"kind": RelatedPose.Kind.VARIATION.value},
-}
-SCALAR_FIELDS = [name for name, kind in POSE_FIELDS.items() if kind != "texts"]
 # The scalar fields a pose takes as they are; the others are parsed or looked up.
-PLAIN_FIELDS = [name for name, kind in POSE_FIELDS.items() if kind in ("text", "number")]
+PLAIN_FIELDS = [
+    name
+    for name in SCALAR_FIELDS
+    if name not in ("starting_position", "published_at", "safety_reviewed_at")
+]
+NAME_FIELDS = ("english_name", "sanskrit_name")
+
+
+class LinkList(NamedTuple):
+    """A pose's list of links to other poses, stored as rows of `model`."""
+
+    model: type[models.Model]
+    own_end: str  # the row's field that holds this pose
+    other_end: str  # and the one that holds the listed pose
+    label: str
+    mirror: str | None = None  # the same links read from the listed pose, if they are mirrored
+
+
+LINK_LISTS = {
+    "preparatory": LinkList(
+        PoseLink, "follow_up", "preparatory", "preparatory poses", "follow_ups"
+    ),
+    "follow_ups": LinkList(PoseLink, "preparatory", "follow_up", "follow-up poses", "preparatory"),
+    "counterposes": LinkList(Counterpose, "pose", "counterpose", "counterposes"),
+    "related": LinkList(RelatedPose, "pose", "related", "related poses", "related"),
+}
+# The pose's own lists: replaced as a whole, item by item in their order.
+CHILD_LISTS = {
+    "steps": (Step, "steps"),
+    "benefits": (Benefit, "benefits"),
+    "safety_notes": (SafetyNote, "precautions"),
+}
 # The links to other poses in each list (and in each safety note), by slug.
-LINKED_SLUGS = {
-    "preparatory": "pose",
-    "follow_ups": "pose",
-    "counterposes": "pose",
-    "related": "pose",
-    "safety_notes": "substitute",
-}
-# Each list of links read from the other pose of the link.
-MIRRORED_LISTS = {"preparatory": "follow_ups", "follow_ups": "preparatory", "related": "related"}
-LIST_NAMES = {
-    "preparatory": "preparatory poses",
-    "follow_ups": "follow-up poses",
-    "related": "related poses",
-}
-LINK_MODELS = {
-    # list: (model, its two ends: this pose's, the listed pose's)
-    "preparatory": (PoseLink, ("follow_up", "preparatory")),
-    "follow_ups": (PoseLink, ("preparatory", "follow_up")),
-    "counterposes": (Counterpose, ("pose", "counterpose")),
-    "related": (RelatedPose, ("pose", "related")),
-}
+LINKED_SLUGS = {**dict.fromkeys(LINK_LISTS, "pose"), "safety_notes": "substitute"}
 
 
-# Export
-
-
-def for_exchange(poses, public=False):
-    """Prefetch what pose_to_dict() reads. `public`: leave out links to unpublished poses."""
-    linked = Pose.objects.published() if public else Pose.objects.all()
-    return poses.prefetch_related(
-        Prefetch("starting_position", linked.only("slug")),
-        "pose_types",
-        "styles",
-        "stretches",
-        "strengthens",
-        "steps",
-        "benefits",
-        Prefetch(
-            "safety_notes",
-            SafetyNote.objects.prefetch_related(
-                "conditions", Prefetch("substitute", linked.only("slug"))
-            ),
-        ),
-        Prefetch(
-            "preparatory_links",
-            PoseLink.objects.filter(preparatory__in=linked)
-            .select_related("preparatory")
-            .order_by("position_among_preparatory", "pk"),
-        ),
-        Prefetch(
-            "follow_up_links",
-            PoseLink.objects.filter(follow_up__in=linked)
-            .select_related("follow_up")
-            .order_by("position_among_follow_ups", "pk"),
-        ),
-        Prefetch(
-            "counterpose_links",
-            Counterpose.objects.filter(counterpose__in=linked).select_related("counterpose"),
-        ),
-        Prefetch(
-            "related_links",
-            RelatedPose.objects.filter(related__in=linked).select_related("related"),
-        ),
-    )
-
-
-def pose_to_dict(pose):
-    """One pose (from for_exchange()) in the exchange shape: its fields, children and links,
-    by slug."""
-    return {
-        "english_name": pose.english_name,
-        "sanskrit_name": pose.sanskrit_name,
-        "slug": pose.slug,
-        "pronunciation": pose.pronunciation,
-        "meaning": pose.meaning,
-        "other_names": pose.other_names_list(),
-        "level": pose.level,
-        **{name: sorted(term.slug for term in getattr(pose, name).all()) for name in TAG_FIELDS},
-        "hold_min_seconds": pose.hold_min_seconds,
-        "hold_max_seconds": pose.hold_max_seconds,
-        "summary": pose.summary,
-        "introduction": pose.introduction,
-        "practice_time": pose.practice_time,
-        "closing_notes": pose.closing_notes,
-        "image_alt": pose.image_alt,
-        "starting_position": pose.starting_position.slug if pose.starting_position else None,
-        "status": pose.status,
-        "published_at": iso_datetime(pose.published_at),
-        "safety_reviewed_at": iso_date(pose.safety_reviewed_at),
-        "safety_reviewed_by": pose.safety_reviewed_by,
-        "steps": [
-            {
-                "title": step.title,
-                "instruction": step.instruction,
-                "breath_cue": step.breath_cue,
-                "side": step.side,
-            }
-            for step in pose.steps.all()
-        ],
-        "benefits": [
-            {"text": benefit.text, "kind": benefit.kind} for benefit in pose.benefits.all()
-        ],
-        "safety_notes": [
-            {
-                "kind": note.kind,
-                "text": note.text,
-                "conditions": sorted(condition.slug for condition in note.conditions.all()),
-                "substitute": note.substitute.slug if note.substitute else None,
-                "no_substitute": note.no_substitute,
-            }
-            for note in pose.safety_notes.all()
-        ],
-        "preparatory": [
-            {"pose": link.preparatory.slug, "reason": link.reason}
-            for link in pose.preparatory_links.all()
-        ],
-        "follow_ups": [
-            {"pose": link.follow_up.slug, "reason": link.reason}
-            for link in pose.follow_up_links.all()
-        ],
-        "counterposes": [
-            {"pose": link.counterpose.slug, "reason": link.reason}
-            for link in pose.counterpose_links.all()
-        ],
-        "related": [
-            {"pose": link.related.slug, "kind": link.kind} for link in pose.related_links.all()
-        ],
-    }
-
-
-def export_poses(poses, public=False):
-    """The poses, and the vocabulary terms they use, in the exchange shape."""
-    poses = list(for_exchange(poses, public=public))
-    terms = {section: {} for section in VOCABULARIES}
-    for pose in poses:
-        for name, section in TAG_FIELDS.items():
-            terms[section].update((term.slug, term.name) for term in getattr(pose, name).all())
-        for note in pose.safety_notes.all():
-            terms["conditions"].update((term.slug, term.name) for term in note.conditions.all())
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "vocabulary": {
-            section: [{"slug": slug, "name": name} for slug, name in sorted(found.items())]
-            for section, found in terms.items()
-        },
-        "poses": [pose_to_dict(pose) for pose in poses],
-    }
-
-
-def iso_datetime(moment):
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
-def iso_date(day):
-    return day.isoformat() if day else None
-
-
-def parse_day(text):
-    """An ISO 8601 date, or None."""
-    try:
-        return parse_date(text or "")
-    except ValueError:
-        return None
-
-
-def parse_moment(text):
-    """An ISO 8601 date and time (in the site's time zone if it names none), or None."""
-    try:
-        moment = parse_datetime(text or "")
-    except ValueError:
-        return None
-    if moment and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
-# Import
+def pending_validators(model_field):
+    """Validators a model field will carry once its migration is written (see
+    docs/import-export.md); the import applies them until then, and only then."""
+    wanted = []
+    if isinstance(model_field, models.TextField) and model_field.max_length:
+        # Django's TextField leaves max_length to forms; the admin's forms enforce it.
+        wanted.append(MaxLengthValidator(model_field.max_length))
+    if model_field.model is Pose and model_field.name in NAME_FIELDS:
+        wanted.append(validate_name)
+    return [validator for validator in wanted if validator not in model_field.validators]
 
 
 @dataclass
@@ -313,13 +102,13 @@ class ImportProblem:
 
 @dataclass
 class ImportResult:
-    errors: list = field(default_factory=list)
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    new_terms: list = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    new_terms: list[str] = field(default_factory=list)
     # What was converted from an older version of the file, to tell whoever imported it.
-    conversions: list = field(default_factory=list)
+    conversions: list[str] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -337,21 +126,42 @@ class ImportResult:
         return summary
 
 
-def import_poses_from_text(text, user=None):
+@dataclass
+class Entry:
+    """One pose of the file on its way in."""
+
+    label: str  # how problems name it
+    incoming: dict  # the file's values, normalised as pose_to_dict() gives them
+    merged: dict  # the pose as it will be: the library's (or the defaults), then the file's
+    pose: Pose  # unsaved, or the library's with the file's values set
+    before: dict | None  # the library's pose, or None for a new one
+
+    @property
+    def changed(self):
+        return self.before is None or comparable(self.before) != comparable(self.merged)
+
+
+def import_poses_from_text(text, user=None, progress=None, max_poses=None):
     """Import a file's content (str or bytes), which should be JSON."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        return ImportResult(
+            errors=[ImportProblem("file", "", "Nested far too deeply: not a poses file.")]
+        )
     except ValueError as error:
         return ImportResult(errors=[ImportProblem("file", "", f"This is not valid JSON: {error}")])
-    return import_poses(data, user=user)
+    return import_poses(data, user=user, progress=progress, max_poses=max_poses)
 
 
-def import_poses(data, user=None):
+def import_poses(data, user=None, progress=None, max_poses=None):
     """Check everything, then write everything in one transaction, or nothing at all.
 
-    `user`, if given, is named in the history of each pose the import changes.
+    `user`, if given, is named in the history of each pose the import changes, and may
+    change only what the admin's forms would let them change. `progress(done, total)`, if
+    given, is told as the poses are written. A file of more than `max_poses` is refused.
     """
-    return PoseImport(data, user).run()
+    return PoseImport(data, user, progress, max_poses).run()
 
 
 # Stands for a substitute while a safety note is checked (see check_children()).
@@ -359,13 +169,16 @@ SOME_SUBSTITUTE = -1
 
 
 class PoseImport:
-    def __init__(self, data, user=None):
+    def __init__(self, data, user=None, progress=None, max_poses=None):
         self.data = data
         self.user = user
+        self.progress = progress
+        self.max_poses = max_poses
         self.result = ImportResult()
         self.known_terms = {section: set() for section in VOCABULARIES}
         self.new_terms = []  # unsaved vocabulary instances from the file
-        self.entries = []  # (incoming dict, merged dict, unsaved or changed Pose, existing dict)
+        self.entries: list[Entry] = []
+        self.pose_slugs = set()
 
     def run(self):
         self.check_file()
@@ -389,29 +202,28 @@ class PoseImport:
     # Checks
 
     def check_file(self):
-        data = self.data
-        if not isinstance(data, dict):
-            self.error("file", "", "Expected a JSON object with “format”, “version” and “poses”.")
+        problem = hostile_structure(self.data)
+        if problem:
+            self.error("file", "", problem)
             return
-        for key in data.keys() - {"format", "version", "vocabulary", "poses"}:
-            self.error("file", key, "Unknown key.")
-        if data.get("format") != FORMAT:
-            self.error("file", "format", f"Expected “{FORMAT}”.")
-        version = data.get("version")
-        if version not in READABLE_VERSIONS or isinstance(version, bool):
+        form = ExchangeFile(self.data)
+        if not form.is_valid():
+            for key, message in form.problems():
+                if key is None and not isinstance(self.data, dict):
+                    message = "Expected a JSON object with “format”, “version” and “poses”."
+                self.error("file", key or "", message)
+            return
+        count = len(self.data["poses"])
+        if self.max_poses is not None and count > self.max_poses:
             self.error(
                 "file",
-                "version",
-                f"Versions {' and '.join(map(str, READABLE_VERSIONS))} can be read, not "
-                f"{json.dumps(version)}.",
+                "poses",
+                f"This file has {count:,} poses; here at most {self.max_poses:,} are imported at "
+                "a time. Import it with “python manage.py import_poses FILE”, which shows its "
+                "progress, or in parts.",
             )
-        if not isinstance(data.get("poses"), list):
-            self.error("file", "poses", "Expected a list of poses.")
-        vocabulary = data.get("vocabulary", {})
-        if not isinstance(vocabulary, dict):
-            self.error("file", "vocabulary", "Expected an object of vocabulary lists.")
             return
-        for section, terms in vocabulary.items():
+        for section, terms in self.data.get("vocabulary", {}).items():
             if section not in VOCABULARIES:
                 self.error(
                     "vocabulary", section, f"Unknown; expected one of {', '.join(VOCABULARIES)}."
@@ -426,8 +238,7 @@ class PoseImport:
             seen = {"slug": set(), "name": set()}
             for index, term in enumerate(self.data.get("vocabulary", {}).get(section, [])):
                 path = f"{section}[{index}]"
-                fields = {"slug": "text", "name": "text"}
-                if not self.check_object(term, fields, fields, "vocabulary", path):
+                if not self.check_shape(Term(term), "vocabulary", path):
                     continue
                 for key in seen:
                     if term[key] in seen[key]:
@@ -437,6 +248,9 @@ class PoseImport:
                     continue  # the library's own term is kept as it is
                 instance = model(slug=term["slug"], name=term["name"])
                 if self.check_model(instance, "vocabulary", path):
+                    self.check_permission(
+                        "add", model, "vocabulary", path, f"add {model._meta.verbose_name_plural}"
+                    )
                     self.known_terms[section].add(term["slug"])
                     self.new_terms.append(instance)
 
@@ -451,19 +265,20 @@ class PoseImport:
         # Every pose a link may point at: those in the file and those in the library.
         self.pose_slugs = slugs | set(self.linked_slugs_in_library(poses))
         seen = {"slug": set(), "sanskrit_name": set()}
-        for index, incoming in enumerate(poses):
+        for index, raw in enumerate(poses):
             label = f"poses[{index}]"
-            if isinstance(incoming, dict) and isinstance(incoming.get("slug"), str):
-                label = incoming["slug"]
-            if not self.check_pose_shape(incoming, label):
+            if isinstance(raw, dict) and isinstance(raw.get("slug"), str):
+                label = raw["slug"]
+            if not self.check_pose_shape(raw, label):
                 continue
+            incoming = normalised(raw)
             for name in seen:
                 if incoming[name] in seen[name]:
                     self.error(
                         label, name, f"“{incoming[name]}” appears more than once in the file."
                     )
                 seen[name].add(incoming[name])
-            self.check_pose(incoming, existing.get(incoming["slug"]), label)
+            self.check_pose(label, incoming, existing.get(incoming["slug"]))
 
     def linked_slugs_in_library(self, poses):
         """The library's poses among those the file links to."""
@@ -484,66 +299,26 @@ class PoseImport:
         return Pose.objects.filter(slug__in=linked).values_list("slug", flat=True)
 
     def check_pose_shape(self, incoming, label):
-        """The JSON types of a pose and of everything in it."""
-        fields = {**POSE_FIELDS, **dict.fromkeys(POSE_LISTS, "list")}
-        if not self.check_object(incoming, fields, REQUIRED[None], label, ""):
+        """The JSON types of a pose and of everything in it, as exchange/schema.py declares."""
+        if not self.check_shape(PoseRecord(incoming), label, ""):
             return False
         ok = True
-        for name, item_fields in POSE_LISTS.items():
+        for name, record in POSE_LISTS.items():
             for index, item in enumerate(incoming.get(name, [])):
-                path = f"{name}[{index}]"
-                ok = self.check_object(item, item_fields, REQUIRED[name], label, path) and ok
+                ok = self.check_shape(record(item), label, f"{name}[{index}]") and ok
         return ok
 
-    def check_object(self, value, fields, required, label, path):
-        """A JSON object with only these fields, each of its type, and the required ones."""
-        where = f"{path}." if path else ""
-        if not isinstance(value, dict):
-            self.error(label, path, "Expected an object.")
-            return False
-        ok = True
-        for key in value.keys() - fields.keys():
-            self.error(label, f"{where}{key}", "Unknown field.")
-            ok = False
-        for key in required:
-            if key not in value:
-                self.error(label, f"{where}{key}", "This field is required.")
-                ok = False
-        for key, kind in fields.items():
-            if key in value:
-                ok = self.check_type(value[key], kind, label, f"{where}{key}") and ok
-        return ok
+    def check_shape(self, form, label, path):
+        if form.is_valid():
+            return True
+        for key, message in form.problems():
+            where = f"{path}.{key}" if path and key else key or path
+            self.error(label, where, message)
+        return False
 
-    def check_type(self, value, kind, label, path):
-        expected = {
-            "text": (str, "a string"),
-            "texts": (list, "a list of strings"),
-            "list": (list, "a list"),
-            "number": ((int, type(None)), "a whole number or null"),
-            "datetime": ((str, type(None)), "a date and time (ISO 8601) or null"),
-            "date": ((str, type(None)), "a date (ISO 8601) or null"),
-            "slug": ((str, type(None)), "a pose's slug or null"),
-            "bool": (bool, "true or false"),
-        }[kind]
-        python_type, description = expected
-        valid = isinstance(value, python_type) and (kind == "bool" or not isinstance(value, bool))
-        if kind == "texts" and valid:
-            valid = all(isinstance(item, str) for item in value)
-        if kind == "datetime" and valid and value is not None and parse_moment(value) is None:
-            self.error(
-                label, path, f"“{value}” is not a date and time such as 2025-01-31T09:00:00Z."
-            )
-            return False
-        if kind == "date" and valid and value is not None and parse_day(value) is None:
-            self.error(label, path, f"“{value}” is not a date such as 2025-01-31.")
-            return False
-        if not valid:
-            self.error(label, path, f"Expected {description}, not {json.dumps(value)}.")
-        return valid
-
-    def check_pose(self, incoming, existing, label):
+    def check_pose(self, label, incoming, existing):
         before = pose_to_dict(existing) if existing else None
-        merged = {**(before or new_pose_dict()), **normalised(incoming)}
+        merged = {**(before or new_pose_dict()), **incoming}
         if (
             merged["status"] == Pose.Status.PUBLISHED
             and merged["published_at"] is None
@@ -558,8 +333,14 @@ class PoseImport:
         pose.published_at = parse_moment(merged["published_at"])
         pose.safety_reviewed_at = parse_day(merged["safety_reviewed_at"])
         pose.other_names = "\n".join(merged["other_names"])
+        entry = Entry(label, incoming, merged, pose, before)
+        if not entry.changed:
+            self.entries.append(entry)
+            return
         # The starting position is checked by slug, like every link: it may be new in the file.
         self.check_model(pose, label, "", "starting_position")
+        action = "change" if existing else "add"
+        self.check_permission(action, Pose, label, "", f"{action} poses")
         for name, section in TAG_FIELDS.items():
             self.check_terms(merged[name], section, label, name)
         changed = changed_parts(before, merged)
@@ -573,7 +354,8 @@ class PoseImport:
             )
         self.check_children(merged, label, changed)
         self.check_links(merged, label, changed)
-        self.entries.append((incoming, merged, pose, before))
+        self.check_list_permissions(entry, changed)
+        self.entries.append(entry)
 
     def check_children(self, merged, label, changed):
         """Steps, benefits and safety notes, where the file changes them."""
@@ -606,7 +388,7 @@ class PoseImport:
                 )
 
     def check_links(self, merged, label, changed):
-        for name, (model, ends) in LINK_MODELS.items():
+        for name, links in LINK_LISTS.items():
             if name not in changed:
                 continue
             seen = set()
@@ -631,7 +413,39 @@ class PoseImport:
                     )
                     continue
                 fields = {key: value for key, value in link.items() if key != "pose"}
-                self.check_model(model(**fields), label, path, *ends)
+                self.check_model(links.model(**fields), label, path, links.own_end, links.other_end)
+
+    def check_list_permissions(self, entry, changed):
+        """Each list the file changes, as the admin's inline for it would need: adding,
+        changing or removing rows of its model (teachers may only view links)."""
+        for name in sorted(changed - {"starting_position"}):
+            if name in LINK_LISTS:
+                model, label = LINK_LISTS[name].model, LINK_LISTS[name].label
+                key = "pose"
+            else:
+                (model, label), key = CHILD_LISTS[name], None
+            before = entry.before[name] if entry.before else []
+            # Related poses have no order of their own (see comparable()).
+            actions = list_changes(before, entry.merged[name], key, ordered=name != "related")
+            for action in ("add", "change", "delete"):
+                if actions[action]:
+                    self.check_permission(
+                        action, model, entry.label, name, f"{action} {label}", actions[action]
+                    )
+
+    def check_permission(self, action, model, label, path, what, items=()):
+        opts = model._meta
+        if self.user is None or self.user.has_perm(
+            f"{opts.app_label}.{get_permission_codename(action, opts)}"
+        ):
+            return
+        listed = f" ({', '.join(f'“{item}”' for item in items)})" if items else ""
+        self.error(
+            label,
+            path,
+            f"Your account may not {what}{listed}. Leave this as the library has it, or ask "
+            "someone who may to import the file.",
+        )
 
     def check_pose_slug(self, slug, own_slug, label, path, own_message):
         if slug == own_slug:
@@ -657,12 +471,14 @@ class PoseImport:
             instance.full_clean(exclude=exclude)
         except ValidationError as error:
             problems = error.error_dict
-        # The admin's forms hold Markdown to its max_length, which the model does not check.
-        for name in getattr(instance, "MARKDOWN_FIELDS", ()):
-            try:
-                MaxLengthValidator(MAX_MARKDOWN_LENGTH)(getattr(instance, name))
-            except ValidationError as error:
-                problems.setdefault(name, []).append(error)
+        for model_field in instance._meta.concrete_fields:
+            for validator in pending_validators(model_field):
+                if model_field.name in problems:
+                    break
+                try:
+                    validator(getattr(instance, model_field.attname))
+                except ValidationError as error:
+                    problems.setdefault(model_field.name, []).append(error)
         for name, errors in problems.items():
             where = path
             if name != NON_FIELD_ERRORS:
@@ -673,10 +489,11 @@ class PoseImport:
 
     def check_both_ends(self):
         """A link between two poses of the file must read the same from both of them."""
-        listed = {incoming["slug"]: normalised(incoming) for incoming, *_ in self.entries}
+        listed = {entry.incoming["slug"]: entry.incoming for entry in self.entries}
         for slug, pose in listed.items():
-            for name, mirror in MIRRORED_LISTS.items():
-                for index, link in enumerate(pose.get(name, [])):
+            for name, links in LINK_LISTS.items():
+                mirror = links.mirror
+                for index, link in enumerate(pose.get(name, []) if mirror else []):
                     other = listed.get(link["pose"])
                     if other is None or mirror not in other:
                         continue
@@ -687,14 +504,15 @@ class PoseImport:
                             slug,
                             path,
                             f"“{link['pose']}” is in this file too, but does not list "
-                            f"“{slug}” among its {LIST_NAMES[mirror]}.",
+                            f"“{slug}” among its {LINK_LISTS[mirror].label}.",
                         )
                     elif there[slug] | {"pose": slug} != link | {"pose": slug}:
                         self.error(
                             slug,
                             path,
-                            f"“{link['pose']}” lists this link among its {LIST_NAMES[mirror]} "
-                            f"differently: {json.dumps(there[slug], ensure_ascii=False)}.",
+                            f"“{link['pose']}” lists this link among its "
+                            f"{LINK_LISTS[mirror].label} differently: "
+                            f"{json.dumps(there[slug], ensure_ascii=False)}.",
                         )
 
     # Writing
@@ -704,23 +522,26 @@ class PoseImport:
             term.save()
             self.result.new_terms.append(term.slug)
         changed = []
-        for incoming, merged, pose, before in self.entries:
-            if before is not None and comparable(before) == comparable(merged):
-                self.result.unchanged.append(pose.slug)
+        for entry in self.entries:
+            if not entry.changed:
+                self.result.unchanged.append(entry.pose.slug)
                 continue
-            if before is None:
-                pose.save()  # now, so that the file's other poses can link to it
-            (self.result.updated if before else self.result.created).append(pose.slug)
-            changed.append((incoming, merged, pose))
+            if entry.before is None:
+                entry.pose.save()  # now, so that the file's other poses can link to it
+            (self.result.updated if entry.before else self.result.created).append(entry.pose.slug)
+            changed.append(entry)
         poses = {pose.slug: pose for pose in Pose.objects.filter(slug__in=self.pose_slugs)}
-        for incoming, merged, pose in changed:
+        for done, entry in enumerate(changed, start=1):
             # One revision a pose, as when a teacher saves it, so its history can undo this.
             with reversion.create_revision():
                 reversion.set_user(self.user)
                 reversion.set_comment("Imported from a file.")
-                self.write_pose(pose, incoming, merged, poses)
+                self.write_pose(entry, poses)
+            if self.progress:
+                self.progress(done, len(changed))
 
-    def write_pose(self, pose, incoming, merged, poses):
+    def write_pose(self, entry, poses):
+        pose, incoming, merged = entry.pose, entry.incoming, entry.merged
         for name, section in TAG_FIELDS.items():
             model = VOCABULARIES[section]
             getattr(pose, name).set(model.objects.filter(slug__in=merged[name]))
@@ -821,24 +642,28 @@ def new_pose_dict():
     defaults = {name: Pose._meta.get_field(name).get_default() for name in SCALAR_FIELDS}
     return {
         **defaults,
-        **{name: [] for name in POSE_FIELDS.keys() - defaults.keys()},
+        **{name: [] for name in POSE_FIELDS if name not in defaults},
         **{name: [] for name in POSE_LISTS},
     }
 
 
 def normalised(incoming):
-    """The file's values in the form pose_to_dict() gives them, defaults filled in."""
+    """The file's values in the form pose_to_dict() gives them, defaults filled in; names
+    composed and without zero-width characters."""
     pose = dict(incoming)
+    for name in NAME_FIELDS:
+        pose[name] = normalise_name(pose[name])
     if "other_names" in pose:
-        pose["other_names"] = [name.strip() for name in pose["other_names"] if name.strip()]
+        names = (normalise_name(name).strip() for name in pose["other_names"])
+        pose["other_names"] = [name for name in names if name]
     for name in TAG_FIELDS:
         if name in pose:
             pose[name] = sorted(set(pose[name]))
     if "published_at" in pose:
         pose["published_at"] = iso_datetime(parse_moment(pose["published_at"]))
-    for name, defaults in ITEM_DEFAULTS.items():
+    for name, record in POSE_LISTS.items():
         if name in pose:
-            pose[name] = [{**defaults, **item} for item in pose[name]]
+            pose[name] = [{**record.defaults, **item} for item in pose[name]]
     for note in pose.get("safety_notes", []):
         note["conditions"] = sorted(set(note["conditions"]))
     return pose
@@ -857,9 +682,27 @@ def changed_parts(before, merged):
     """
     names = [*POSE_LISTS, "starting_position"]
     if before is None:
-        return set(names)
+        return {name for name in names if merged[name]}
     before, merged = comparable(before), comparable(merged)
     return {name for name in names if before[name] != merged[name]}
+
+
+def list_changes(before, after, key, ordered=True):
+    """What turning one list into the other adds, changes and deletes, by the slug of the
+    linked pose (`key`) or, for a pose's own steps, benefits and notes, by place."""
+
+    def keyed(items):
+        return {
+            (item[key] if key else index): (index if ordered else None, item)
+            for index, item in enumerate(items)
+        }
+
+    old, new = keyed(before), keyed(after)
+    return {
+        "add": [name for name in new if name not in old],
+        "change": [name for name in new if name in old and new[name] != old[name]],
+        "delete": [name for name in old if name not in new],
+    }
 
 
 def readable(instance, name, problem):
