@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import reversion
+
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
@@ -18,7 +20,6 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from poses.cache import library_changed
-from poses.exchange_admin import ExchangeAdminMixin
 from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
 from poses.history import compare
 from poses.images import CleanImageField
@@ -202,8 +203,49 @@ def version_or_404(versions, version_id):
         raise Http404("No such version.") from error
 
 
+class RowsBeyondPermission:
+    """The rows of a pose's inlines that a user may not add, change or delete (a teacher's
+    links), as they are before a version is restored or a pose recovered, so that they can
+    be put back as they were: what the admin's forms forbid, history must not do either."""
+
+    reason = "your account may not change them."
+
+    def __init__(self, model_admin, request, pose_id):
+        self.lists = []
+        for inline_class in model_admin.inlines:
+            inline = inline_class(model_admin.model, model_admin.admin_site)
+            if not (
+                inline.has_add_permission(request, None)
+                and inline.has_change_permission(request)
+                and inline.has_delete_permission(request)
+            ):
+                fk_name = inline.fk_name or next(
+                    field.name
+                    for field in inline.model._meta.fields
+                    if field.is_relation and field.related_model is model_admin.model
+                )
+                rows = inline.model._base_manager.filter(**{f"{fk_name}_id": pose_id})
+                self.lists.append((inline, rows, list(rows)))
+
+    def __bool__(self):
+        return bool(self.lists)
+
+    def __str__(self):
+        return ", ".join(
+            str(inline.verbose_name_plural).split(" —")[0].lower() for inline, _, _ in self.lists
+        )
+
+    def put_back(self):
+        """Within the restore's revision, which then records them as they are."""
+        for _, rows, before in self.lists:
+            rows.delete()
+            rows.model._base_manager.bulk_create(before)
+            for row in before:
+                reversion.add_to_revision(row)
+
+
 @admin.register(Pose)
-class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
+class PoseAdmin(SortableAdminBase, VersionAdmin):
     form = PoseAdminForm
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
@@ -335,17 +377,49 @@ class PoseAdmin(ExchangeAdminMixin, SortableAdminBase, VersionAdmin):
         return super().history_view(request, object_id, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring a version restores what the user may change: lists of rows they may not
+        add, change or delete (a teacher's links) stay as they are now."""
         pose = object_or_404(self, request, object_id)
         if not self.has_change_permission(request, pose):
             raise PermissionDenied
+        kept = RowsBeyondPermission(self, request, pose.pk)
+        if kept and request.method == "GET":
+            messages.info(request, f"Restoring keeps {kept}: {kept.reason}")
         # A version being restored puts its steps back in their old places; move today's
         # steps out of the way first. Undone with the rest unless the restore is saved.
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
             Step.objects.filter(pose=pose).update(position=F("position") + Step.PARKING_OFFSET)
             response = super().revision_view(request, object_id, version_id, extra_context)
             if response.status_code != 302:
                 transaction.set_rollback(True)
+            elif kept:
+                kept.put_back()
         return response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted pose comes back as a draft, to be checked before it is public again,
+        and without the rows the user may not add (a teacher's links)."""
+        try:
+            pose_id = Version.objects.get_deleted(Pose).get(pk=int(version_id)).object_id
+        except (ValueError, OverflowError, Version.DoesNotExist) as error:
+            raise Http404("No deleted pose has this version.") from error
+        kept = RowsBeyondPermission(self, request, pose_id)
+        if request.method == "GET":
+            without = f" It comes back without {kept}: {kept.reason}" if kept else ""
+            messages.info(
+                request,
+                f"A recovered pose comes back as a draft: check it, then publish it.{without}",
+            )
+        with transaction.atomic(), reversion.create_revision():
+            response = super().recover_view(request, version_id, extra_context)
+            if response.status_code == 302:
+                kept.put_back()
+                pose = Pose.objects.get(pk=pose_id)
+                if pose.status != Pose.Status.DRAFT:
+                    pose.status = Pose.Status.DRAFT
+                    pose.save()
+        return response
+
 
     def has_link_permission(self, request):
         return request.user.has_perms(

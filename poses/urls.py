@@ -6,6 +6,5 @@ app_name = "poses"
 
 urlpatterns = [
     path("", views.PoseListView.as_view(), name="list"),
-    path("<slug:slug>.json", views.pose_json, name="json"),
     path("<slug:slug>/", views.PoseDetailView.as_view(), name="detail"),
 ]

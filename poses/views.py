@@ -11,7 +11,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import Browse
 from poses.cache import cached_page
-from poses.exchange import export_poses
 from poses.images import CleanImageField
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.models import Pose
@@ -109,16 +108,3 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{image.name}", image)
     return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
 
-
-# Open data: each published pose in the import/export shape (docs/import-export.md).
-
-
-@csrf_exempt
-@require_safe
-def pose_json(request: HttpRequest, slug: str) -> JsonResponse:
-    data = export_poses(Pose.objects.published().filter(slug=slug), public=True)
-    if not data["poses"]:
-        raise Http404("No published pose with this slug.")
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response

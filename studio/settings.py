@@ -41,6 +41,7 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 INSTALLED_APPS = [
     "poses",
     "sequences",
+    "exchange",  # import, export and open data; after poses, whose admin it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

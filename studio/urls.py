@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -17,6 +18,8 @@ admin.site.index_title = "Poses and what links them"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    # /poses/<slug>.json, before the pose pages; gone with the exchange app.
+    *([path("poses/", include("exchange.urls"))] if apps.is_installed("exchange") else []),
     path("poses/", include("poses.urls")),
     path("sequences/", include("sequences.urls")),
     path("safe-for-me/", safe_for_me, name="safe_for_me"),
