@@ -23,7 +23,7 @@ from poses.models import Pose
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 # More poses than the admin imports within a web request's time (docs/import-export.md):
 # a bigger file goes through `manage.py import_poses`, which shows its progress.
-MAX_ADMIN_IMPORT_POSES = 1000
+MAX_ADMIN_IMPORT_POSES = 500
 
 
 class ImportForm(forms.Form):
