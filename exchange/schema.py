@@ -104,6 +104,15 @@ class Flag(Typed):
         return isinstance(value, bool)
 
 
+class Figure(Typed):
+    """A body model (poses/figures.py); the model's validator says what may be in it."""
+
+    kind = "a figure (an object) or null"
+
+    def accepts(self, value):
+        return value is None or isinstance(value, dict)
+
+
 class PoseSlug(Typed):
     kind = "a pose's slug or null"
 
@@ -240,6 +249,7 @@ class PoseRecord(ExchangeObject):
     published_at = Moment()
     safety_reviewed_at = Day()
     safety_reviewed_by = Text()
+    figure = Figure()
     steps = List()
     benefits = List()
     safety_notes = List()
@@ -255,8 +265,9 @@ class StepRecord(ExchangeObject):
     instruction = Text()
     breath_cue = Text()
     side = Text()
+    figure = Figure()
     required = ("title", "instruction")
-    defaults = {"breath_cue": "", "side": ""}
+    defaults = {"breath_cue": "", "side": "", "figure": None}
 
 
 class BenefitRecord(ExchangeObject):

@@ -106,12 +106,14 @@ def pose_to_dict(pose):
         "published_at": iso_datetime(pose.published_at),
         "safety_reviewed_at": iso_date(pose.safety_reviewed_at),
         "safety_reviewed_by": pose.safety_reviewed_by,
+        "figure": pose.figure,
         "steps": [
             {
                 "title": step.title,
                 "instruction": step.instruction,
                 "breath_cue": step.breath_cue,
                 "side": step.side,
+                "figure": step.figure,
             }
             for step in pose.steps.all()
         ],

@@ -20,6 +20,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from poses.cache import library_changed
+from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
 from poses.history import compare
 from poses.images import CleanImageField
@@ -110,7 +111,8 @@ class OrderedInline:
 
 class StepInline(OrderedInline, SortableStackedInline):
     model = Step
-    fields = ("title", "instruction", ("breath_cue", "side"))
+    fields = ("title", "instruction", ("breath_cue", "side"), "figure")
+    formfield_overrides = {**OrderedInline.formfield_overrides, **FIGURE_FIELD}
     verbose_name = "step"
     verbose_name_plural = "Steps — drag ☰ to reorder"
 
@@ -245,7 +247,7 @@ class RowsBeyondPermission:
 
 
 @admin.register(Pose)
-class PoseAdmin(SortableAdminBase, VersionAdmin):
+class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
     form = PoseAdminForm
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
@@ -272,7 +274,11 @@ class PoseAdmin(SortableAdminBase, VersionAdmin):
     )
     ordering = ("sanskrit_name",)
     save_on_top = True
-    formfield_overrides = {**MARKDOWN_EDITOR, models.ImageField: {"form_class": CleanImageField}}
+    formfield_overrides = {
+        **MARKDOWN_EDITOR,
+        **FIGURE_FIELD,
+        models.ImageField: {"form_class": CleanImageField},
+    }
     fieldsets = (
         (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary", "loaded_version")}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),
@@ -291,6 +297,7 @@ class PoseAdmin(SortableAdminBase, VersionAdmin):
             },
         ),
         ("Image", {"fields": ("image", "image_alt")}),
+        ("Figure", {"fields": ("figure",), "description": FIGURE_HELP}),
         (
             "Safety review",
             {

@@ -24,6 +24,7 @@ from poses.search import (
     search_key,
     typo_probes,
 )
+from poses.figures import validate_figure
 from poses.validators import MAX_NAME_LENGTH, MAX_OTHER_NAMES, validate_other_names
 
 # Safety content is checked against current teaching at least this often.
@@ -116,7 +117,7 @@ class PoseQuerySet(models.QuerySet):
     def for_cards(self):
         """Just what a pose card shows."""
         return self.only(
-            "slug", "sanskrit_name", "english_name", "summary", "level"
+            "slug", "sanskrit_name", "english_name", "summary", "level", "figure"
         ).prefetch_related("pose_types")
 
     def search(self, query):
@@ -386,6 +387,13 @@ class Pose(models.Model):
         blank=True,
         help_text="Required with an image: describe the pose as shown, for screen readers.",
     )
+    figure = models.JSONField(
+        null=True,
+        blank=True,
+        validators=[validate_figure],
+        help_text="The figure drawn for this pose: drag its joints on the canvas, or start "
+        "from another pose's figure. Stored as JSON (see docs/figures.md).",
+    )
     starting_position = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -598,6 +606,12 @@ class Step(models.Model):
     )
     side = models.CharField(
         max_length=10, choices=Side, blank=True, help_text="Only for a step done on one side."
+    )
+    figure = models.JSONField(
+        null=True,
+        blank=True,
+        validators=[validate_figure],
+        help_text="Only where a picture helps: the body at this step (leave empty for none).",
     )
 
     MARKDOWN_FIELDS = ("instruction",)

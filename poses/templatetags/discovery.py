@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from poses.figures import figure_png_path
+
 register = template.Library()
 
 # As Django's json_script escapes: no text a teacher types can close the <script> early.
@@ -32,8 +34,12 @@ def pose_json_ld(context, pose):
     }
     if pose.summary:
         data["description"] = pose.summary
-    if pose.image:
-        data["image"] = request.build_absolute_uri(pose.image.url)
+    images = [pose.image.url] if pose.image else []
+    if pose.figure:
+        images.append(figure_png_path(pose))
+    if images:
+        urls = [request.build_absolute_uri(image) for image in images]
+        data["image"] = urls[0] if len(urls) == 1 else urls
     # schema.org has no duration range: the pose takes at most its longest hold.
     longest_hold = pose.hold_max_seconds or pose.hold_min_seconds
     if longest_hold:
