@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json fixtures/more_poses.json fixtures/sample_sequence.json
 
-.PHONY: run serve bench test lint format migrations-check install clean
+.PHONY: run serve bench test lint format migrations-check install clean screenshots
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,18 @@ serve: install var/secret-key
 bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run.py
+
+# The figures' contact sheet, docs/figures.png: every fixture figure, named, drawn by Chromium
+# from a scratch database. Never part of `make test`; the README's other screenshots are taken
+# by the browser tests as they run.
+SHEET_ENV = DJANGO_DEBUG=1 DATABASE_URL=sqlite:///var/screenshots.sqlite3
+screenshots: install
+	mkdir -p var
+	rm -f var/screenshots.sqlite3
+	$(SHEET_ENV) $(MANAGE) migrate --no-input -v0
+	$(SHEET_ENV) $(MANAGE) load_poses $(FIXTURES)
+	$(SHEET_ENV) $(MANAGE) figure_sheet docs/figures.png
+	rm -f var/screenshots.sqlite3
 
 # The browser tests' tools, from npm: axe-core and the Nu Html Checker. No install scripts:
 # the checker's would only look for a Java to download.
