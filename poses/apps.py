@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class PosesConfig(AppConfig):
@@ -7,7 +7,11 @@ class PosesConfig(AppConfig):
     verbose_name = "Pose library"
 
     def ready(self):
-        from poses import cache, models
+        from poses import cache, fulltext, models
+
+        # SQLite's full-text index lives outside Django's models: a migration that rebuilds
+        # the pose table drops its triggers, and this puts them back.
+        post_migrate.connect(fulltext.check_index_after_migrate, sender=self)
 
         # Everything a public page shows: a change to any of it renews the cached pages.
         shown = (
@@ -23,6 +27,7 @@ class PosesConfig(AppConfig):
             models.Style,
             models.BodyArea,
             models.Condition,
+            models.Synonym,  # what a search finds
         )
         for model in shown:
             post_save.connect(cache.library_changed, sender=model)

@@ -6,6 +6,7 @@ filters; a few grouped queries give all the counts, whatever the library's size.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -20,10 +21,34 @@ from poses.models import (
     PoseType,
     SafetyNote,
     Style,
+    Synonym,
 )
-from poses.search import search_key
+from poses.search import plain_words, query_terms, search_key
 
 MAX_QUERY_LENGTH = 200
+# Words that make a query about health: with one of them, a condition sharing any other word
+# with the query is offered ("back pain" → back injury).
+CONDITION_WORDS = frozenset(
+    [
+        "pain",
+        "painful",
+        "ache",
+        "aches",
+        "injury",
+        "injured",
+        "injuries",
+        "hurt",
+        "hurts",
+        "sore",
+        "condition",
+        "problems",
+        "syndrome",
+        "surgery",
+        "recent",
+        "joint",
+        "pregnant",
+    ]
+)
 MAX_VALUE_LENGTH = 100
 
 # URL parameter -> how it narrows the poses.
@@ -90,15 +115,51 @@ class Browse:
     def is_narrowed(self):
         return bool(self.query or self.filters)
 
-    def poses(self, *, ignoring=None):
-        """Published poses matching the search and every filter (but `ignoring`)."""
+    @cached_property
+    def synonyms(self):
+        return Synonym.objects.mapping()
+
+    @cached_property
+    def matches_any_word(self):
+        """No pose has every word of a query of several: then poses with any of them are
+        listed, best first, and the page says so."""
+        if len(query_terms(self.query, self.synonyms)) < 2:
+            return False
+        return not self.filtered().search(self.query, synonyms=self.synonyms).exists()
+
+    def filtered(self, *, ignoring=None):
         poses = Pose.objects.published()
         for name, value in self.filters.items():
             if name != ignoring:
                 poses = FILTERS[name](poses, value)
-        if self.query:
-            poses = poses.search(self.query)
         return poses
+
+    def poses(self, *, ignoring=None):
+        """Published poses matching the search and every filter (but `ignoring`)."""
+        poses = self.filtered(ignoring=ignoring)
+        if self.query:
+            poses = poses.search(
+                self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
+            )
+        return poses
+
+    @cached_property
+    def conditions_named(self):
+        """Conditions the query speaks of ("pregnancy", "knee pain"): search cannot say which
+        poses suit them, so the page points to the safe-for filter instead."""
+        if not self.query:
+            return []
+        words = set(plain_words(self.query))
+        for phrase, alternatives in self.synonyms.items():
+            if set(phrase) <= words:
+                words.update(word for text in alternatives for word in plain_words(text))
+        asks_about_health = bool(words & CONDITION_WORDS)
+        named = []
+        for condition in Condition.objects.all():
+            specific = set(plain_words(condition.name)) - CONDITION_WORDS
+            if specific and (specific <= words or (asks_about_health and specific & words)):
+                named.append(condition)
+        return named
 
     def url(self, **changes):
         """This list's URL with some parameters set (or removed, when given None)."""

@@ -1,13 +1,11 @@
-import operator
 from datetime import timedelta
 from difflib import get_close_matches
-from functools import reduce
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
-from django.db.models.functions import Length
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +13,23 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from markdownx.models import MarkdownxField
 
+from poses.fulltext import matching_ids
 from poses.images import random_image_name
 from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.search import (
-    TYPO_MIN_LENGTH,
-    other_name_keys,
+    plain_words,
+    pose_search_fields,
     pose_typo_keys,
+    query_spans,
+    query_terms,
     search_key,
     typo_probes,
 )
 from poses.figures import validate_figure
 from poses.validators import MAX_NAME_LENGTH, MAX_OTHER_NAMES, validate_other_names
+
+# How alike (pg_trgm word similarity, 0 to 1) names must be to be compared with a miss.
+SUGGESTION_SIMILARITY = 0.3
 
 # Safety content is checked against current teaching at least this often.
 SAFETY_REVIEW_DAYS = 365
@@ -104,6 +108,45 @@ class Condition(Vocabulary):
         return [word.strip().lower() for word in words if word.strip()]
 
 
+class SynonymQuerySet(models.QuerySet):
+    def mapping(self):
+        """{the words students type: [what to look for as well]}, for poses/search.py."""
+        mapping = {}
+        for synonym in self:
+            if words := tuple(plain_words(synonym.words)):
+                mapping.setdefault(words, []).extend(synonym.alternatives_list())
+        return mapping
+
+
+class Synonym(models.Model):
+    """Words students type for what the library says otherwise (plough for plow)."""
+
+    words = models.CharField(
+        "when students search for",
+        max_length=80,
+        unique=True,
+        help_text="A word or a few words, as students type them, e.g. “plough” or “sun "
+        "salutation”.",
+    )
+    alternatives = models.CharField(
+        "also look for",
+        max_length=300,
+        help_text="What the library may say instead, separated by commas, e.g. “plow” or "
+        "“surya namaskar”. Poses with either are found.",
+    )
+
+    objects = SynonymQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["words"]
+
+    def __str__(self):
+        return f"{self.words} → {self.alternatives}"
+
+    def alternatives_list(self):
+        return [word.strip() for word in self.alternatives.split(",") if word.strip()]
+
+
 class PoseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Pose.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -120,53 +163,81 @@ class PoseQuerySet(models.QuerySet):
             "slug", "sanskrit_name", "english_name", "summary", "level", "figure"
         ).prefetch_related("pose_types")
 
-    def search(self, query):
-        """Poses matching a name in any spelling, best match first (see poses/search.py).
+    def search(self, query, *, synonyms=None, match_all=True):
+        """Poses matching the query's words or one of their names in any spelling, best
+        match first (see poses/search.py and poses/fulltext.py).
 
-        Tiers: 0 an exact name, 1 the start of a name, 2 the start of another name, 3 part of
-        any name, 4 a name one typo away, 5 a whole name within a longer query ("Ardha
-        Paschimottanasana" also finds Paschimottanasana), 6 the summary or the steps.
+        Tiers: 0 an exact name, 1 a name starting with the query, 2 another name starting
+        with it, 3 every word in the names, 4 a name one typo away, 5 a whole name within a
+        longer query ("Ardha Paschimottanasana" also finds Paschimottanasana), 6 every word
+        in the names and tags (a type, a body area, the level), 7 every word somewhere in
+        the text too; alphabetical within a tier.
+        With match_all=False, any word is enough (for when no pose has them all).
         """
         key = search_key(query)
         if not key:
             return self.none()
-        typo_matches = SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id")
-        query_key = Value(key, output_field=models.CharField())
-        name_within_query = Q(
-            pk__in=self.model.objects.annotate(
-                query_key=query_key, name_length=Length("sanskrit_key")
+        if synonyms is None:
+            synonyms = Synonym.objects.mapping()
+        terms = query_terms(query, synonyms)
+        exact = Q(english_key=key) | Q(sanskrit_key=key)
+        typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
+        spans = query_spans(query)
+        name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
+        if not terms:  # only stop words: names alone can match
+            return (
+                self.filter(exact | typo | name_within_query)
+                .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
+                .order_by("match_tier", "sanskrit_name")
             )
-            .filter(name_length__gte=TYPO_MIN_LENGTH, query_key__contains=F("sanskrit_key"))
-            .values("pk")
+        words = Q(pk__in=matching_ids(terms, match_all=match_all))
+        in_names = Q(pk__in=matching_ids(terms, columns=["search_names"], match_all=match_all))
+        in_tags = Q(
+            pk__in=matching_ids(terms, columns=["search_names", "search_tags"], match_all=match_all)
         )
         tiers = [
-            Q(english_key=key) | Q(sanskrit_key=key),
-            Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key),
-            Q(other_name_keys__contains=f"|{key}"),
-            Q(english_key__contains=key)
-            | Q(sanskrit_key__contains=key)
-            | Q(other_name_keys__contains=key),
-            Q(pk__in=typo_matches),
+            exact | Q(other_name_keys__contains=f"|{key}|"),
+            in_names & (Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key)),
+            in_names & Q(other_name_keys__contains=f"|{key}"),
+            in_names,
+            typo,
             name_within_query,
-            Q(search_text__contains=key),
+            in_tags,
         ]
-        match_tier = Case(*(When(tier, then=rank) for rank, tier in enumerate(tiers)))
+        match_tier = Case(
+            *(When(tier, then=rank) for rank, tier in enumerate(tiers)), default=len(tiers)
+        )
         return (
-            self.filter(reduce(operator.or_, tiers))
+            self.filter(exact | words | typo | name_within_query)
             .annotate(match_tier=match_tier)
             .order_by("match_tier", "sanskrit_name")
         )
 
     def closest_to(self, query, limit=3):
-        """The poses whose English or Sanskrit name is spelled most like the query."""
+        """The poses whose name, or a word of one, is spelled most like the query (difflib).
+
+        Candidates: on PostgreSQL the names most alike by trigrams (pg_trgm); elsewhere the
+        names with a word starting with the query's first two letters."""
         key = search_key(query)
         if len(key) < 3:
             return []
+        if connection.vendor == "postgresql":
+            similarity = TrigramWordSimilarity(" ".join(plain_words(query)), "search_names")
+            poses = (
+                self.annotate(similarity=similarity)
+                .filter(similarity__gte=SUGGESTION_SIMILARITY)
+                .order_by("-similarity")
+            )
+        else:
+            poses = self.filter(
+                Q(search_names__startswith=key[:2]) | Q(search_names__contains=f" {key[:2]}")
+            )
         candidates = {}
-        for pose in self.filter(
-            Q(english_key__startswith=key[:2]) | Q(sanskrit_key__startswith=key[:2])
-        ).only("english_name", "sanskrit_name", "slug", "english_key", "sanskrit_key")[:500]:
-            candidates[pose.english_key] = candidates[pose.sanskrit_key] = pose
+        fields = ("english_name", "sanskrit_name", "slug", "english_key", "sanskrit_key")
+        for pose in poses.only(*fields, "search_names")[:100]:
+            for name in (pose.english_key, pose.sanskrit_key, *pose.search_names.split()):
+                if len(name) >= 3:
+                    candidates.setdefault(name, pose)
         closest = get_close_matches(key, candidates, n=limit * 2, cutoff=0.6)
         return list(dict.fromkeys(candidates[k] for k in closest))[:limit]
 
@@ -426,10 +497,13 @@ class Pose(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Search keys (see poses/search.py), kept up to date by index_for_search().
+    # Search keys and words (see poses/search.py), kept up to date by index_for_search();
+    # the database indexes the words for full-text search (poses/fulltext.py).
     english_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
     sanskrit_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
     other_name_keys = models.TextField(blank=True, editable=False)
+    search_names = models.TextField(blank=True, editable=False)
+    search_tags = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
     MARKDOWN_FIELDS = ("introduction", "practice_time", "closing_notes")
@@ -538,20 +612,46 @@ class Pose(models.Model):
         return reviewed is None or reviewed < today - timedelta(days=SAFETY_REVIEW_DAYS)
 
     def index_for_search(self):
-        """Recompute the search keys from the names, summary and steps."""
+        """Recompute the search keys and words from the names, tags, summary, benefits and
+        steps, as stored now."""
         names = [self.english_name, self.sanskrit_name, *self.other_names_list()]
         step_texts = [
             text
             for step in Step.objects.filter(pose=self).values_list("title", "instruction")
             for text in step
         ]
-        with transaction.atomic():
-            Pose.objects.filter(pk=self.pk).update(
-                english_key=search_key(self.english_name),
-                sanskrit_key=search_key(self.sanskrit_name),
-                other_name_keys=other_name_keys(self.other_names_list()),
-                search_text=search_key(" ".join([self.summary, *step_texts])),
+
+        def tag_names(relation):
+            model_name = relation.field.related_model._meta.model_name
+            return list(
+                relation.through.objects.filter(pose=self.pk).values_list(
+                    f"{model_name}__name", flat=True
+                )
             )
+
+        fields = pose_search_fields(
+            self.english_name,
+            self.sanskrit_name,
+            self.other_names_list(),
+            self.summary,
+            step_texts,
+            meaning=self.meaning,
+            # Only physical effects: a traditional claim is nothing to find a pose by.
+            benefits=list(
+                Benefit.objects.filter(pose=self.pk, kind=Benefit.Kind.PHYSICAL).values_list(
+                    "text", flat=True
+                )
+            ),
+            tags={
+                "pose_types": tag_names(Pose.pose_types),
+                "styles": tag_names(Pose.styles),
+                "stretches": tag_names(Pose.stretches),
+                "strengthens": tag_names(Pose.strengthens),
+                "level": Level(self.level).label if self.level in Level.values else "",
+            },
+        )
+        with transaction.atomic():
+            Pose.objects.filter(pk=self.pk).update(**fields)
             SearchKey.objects.filter(pose=self).delete()
             SearchKey.objects.bulk_create(
                 SearchKey(pose=self, key=key) for key in pose_typo_keys(names)
@@ -1047,6 +1147,42 @@ def render_markdown_fields(sender, instance, **kwargs):
 @receiver(post_save, sender=Pose)
 def index_saved_pose_for_search(sender, instance, **kwargs):
     instance.index_for_search()
+
+
+@receiver(post_save, sender=Benefit)
+@receiver(post_delete, sender=Benefit)
+def index_pose_of_changed_benefit(sender, instance, **kwargs):
+    # After the commit: when the whole pose is being deleted, there is nothing to index.
+    def reindex():
+        if pose := Pose.objects.filter(pk=instance.pose_id).first():
+            pose.index_for_search()
+
+    transaction.on_commit(reindex)
+
+
+@receiver(m2m_changed, sender=Pose.pose_types.through)
+@receiver(m2m_changed, sender=Pose.styles.through)
+@receiver(m2m_changed, sender=Pose.stretches.through)
+@receiver(m2m_changed, sender=Pose.strengthens.through)
+def index_poses_of_changed_tags(sender, instance, action, reverse, pk_set, **kwargs):
+    """A pose's types, styles or body areas changed: from the pose, or from a tag's side."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        poses = Pose.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+        for pose in poses:
+            pose.index_for_search()
+
+
+@receiver(post_save, sender=PoseType)
+@receiver(post_save, sender=Style)
+@receiver(post_save, sender=BodyArea)
+def index_poses_of_renamed_tag(sender, instance, created, raw, **kwargs):
+    if created or raw:
+        return
+    for relation in (Pose.pose_types, Pose.styles, Pose.stretches, Pose.strengthens):
+        if relation.field.related_model is sender:
+            tagged = relation.through.objects.filter(**{sender._meta.model_name: instance})
+            for pose in Pose.objects.filter(pk__in=tagged.values("pose_id")):
+                pose.index_for_search()
 
 
 @receiver(post_save, sender=Step)

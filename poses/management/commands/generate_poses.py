@@ -24,7 +24,7 @@ from poses.models import (
     Step,
     Style,
 )
-from poses.search import other_name_keys, pose_typo_keys, search_key
+from poses.search import pose_search_fields, pose_typo_keys
 
 SYLLABLES = [
     "a", "ba", "bha", "cha", "da", "dha", "ga", "ha", "ja", "ka", "kha", "la", "ma", "na", "pa",
@@ -39,6 +39,14 @@ VOCABULARY = {
     BodyArea: "Back Hamstrings Hips Shoulders Legs Arms Core Chest Neck Ankles Spine Groins",
     Condition: "Knee-injury Back-injury Pregnancy Osteoporosis Asthma High-blood-pressure",
 }
+# Each pose's tags: how many of each, picked before the pose is made so its search words
+# can name them.
+TAGS = (
+    (Pose.pose_types, PoseType, 2),
+    (Pose.styles, Style, 1),
+    (Pose.stretches, BodyArea, 2),
+    (Pose.strengthens, BodyArea, 1),
+)
 INSTRUCTION = (
     "Keep the **{part}** long and soft. Press evenly through both feet and let the breath "
     "move freely; if it catches, come back a little. Stay for {n} breaths.\n\n"
@@ -94,7 +102,7 @@ def create_poses(rng, count, vocabulary):
             markdown_cache[text] = render_markdown(text)
         return markdown_cache[text]
 
-    poses, steps_by_pose = [], []
+    poses, steps_by_pose, tags_by_pose, benefits_by_pose = [], [], [], []
     for number in range(start, start + count):
         name = sanskrit_name(number)
         english = f"{rng.choice(WORDS.split())} {rng.choice(SHAPES.split())} Pose {number}"
@@ -112,6 +120,17 @@ def create_poses(rng, count, vocabulary):
         steps_by_pose.append(steps)
         introduction = f"{name} is a generated pose. It {summary[2:].lower()}"
         low = rng.choice([15, 30, 45, 60])
+        level = rng.choice(Level.values)
+        tags = {
+            relation: rng.sample(vocabulary[model], per_pose) for relation, model, per_pose in TAGS
+        }
+        tags_by_pose.append(tags)
+        benefits = [
+            f"Benefit {position}: it may ease stiffness in the {part}."
+            for position, part in enumerate(
+                (rng.choice(["back", "hips", "shoulders"]) for _ in range(3)), start=1
+            )
+        ]
         poses.append(
             Pose(
                 english_name=english,
@@ -120,7 +139,7 @@ def create_poses(rng, count, vocabulary):
                 pronunciation="-".join(name.lower()[i : i + 3] for i in range(0, len(name), 3)),
                 meaning=f"‘{name[:4]}’ means a made-up word, ‘asana’ means ‘pose’.",
                 other_names="\n".join(other_names),
-                level=rng.choice(Level.values),
+                level=level,
                 hold_min_seconds=low,
                 hold_max_seconds=low * rng.choice([2, 3, 4]),
                 summary=summary,
@@ -130,16 +149,28 @@ def create_poses(rng, count, vocabulary):
                 practice_time_html=html("Early morning, on an empty stomach."),
                 status=Pose.Status.PUBLISHED,
                 published_at=now,
-                english_key=search_key(english),
-                sanskrit_key=search_key(name),
-                other_name_keys=other_name_keys(other_names),
-                search_text=search_key(" ".join([summary, *(t for step in steps for t in step)])),
+                **pose_search_fields(
+                    english,
+                    name,
+                    other_names,
+                    summary,
+                    [text for step in steps for text in step],
+                    benefits=benefits,
+                    tags={
+                        "pose_types": [term.name for term in tags[Pose.pose_types]],
+                        "styles": [term.name for term in tags[Pose.styles]],
+                        "stretches": [term.name for term in tags[Pose.stretches]],
+                        "strengthens": [term.name for term in tags[Pose.strengthens]],
+                        "level": Level(level).label,
+                    },
+                ),
             )
         )
+        benefits_by_pose.append(benefits)
     poses = Pose.objects.bulk_create(poses, batch_size=500)
 
     children = {Step: [], Benefit: [], SafetyNote: [], SearchKey: [], PoseLink: [], RelatedPose: []}
-    for pose, steps in zip(poses, steps_by_pose, strict=True):
+    for pose, steps, benefits in zip(poses, steps_by_pose, benefits_by_pose, strict=True):
         for position, (title, instruction) in enumerate(steps, start=1):
             children[Step].append(
                 Step(
@@ -152,9 +183,7 @@ def create_poses(rng, count, vocabulary):
                     side=Side.RIGHT if position in (3, 4) else "",
                 )
             )
-        for position in range(1, 4):
-            part = rng.choice(["back", "hips", "shoulders"])
-            text = f"Benefit {position}: it may ease stiffness in the {part}."
+        for position, text in enumerate(benefits, start=1):
             children[Benefit].append(
                 Benefit(pose=pose, position=position, text=text, text_html=html(text))
             )
@@ -197,19 +226,14 @@ def create_poses(rng, count, vocabulary):
         ],
         batch_size=1000,
     )
-    for relation, model, per_pose in (
-        (Pose.pose_types, PoseType, 2),
-        (Pose.styles, Style, 1),
-        (Pose.stretches, BodyArea, 2),
-        (Pose.strengthens, BodyArea, 1),
-    ):
+    for relation, model, _ in TAGS:
         through = relation.through
         target = f"{model._meta.model_name}_id"
         through.objects.bulk_create(
             [
                 through(pose_id=pose.pk, **{target: term.pk})
-                for pose in poses
-                for term in rng.sample(vocabulary[model], per_pose)
+                for pose, tags in zip(poses, tags_by_pose, strict=True)
+                for term in tags[relation]
             ],
             batch_size=1000,
         )

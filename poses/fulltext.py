@@ -1,0 +1,154 @@
+"""Full-text search on each database's own engine, over the words poses/search.py stores.
+
+A pose keeps three columns of plain words: `search_names`, `search_tags` and `search_text`.
+
+- SQLite: an FTS5 table over those columns (`poses_pose_fts`, external content, kept in step
+  by triggers), with the Porter stemmer.
+- PostgreSQL: a stored generated tsvector column `search_vector` (names weight A, tags B,
+  text D, English stemming) with a GIN index.
+
+Both live in migrations (0016), not in the model: Django knows neither the FTS5 table nor
+the tsvector column. Both answer the same question, once per query whatever the library's
+size: the ids of the poses with the words, in any column or only in some. Ranking is by
+which columns hold the words (PoseQuerySet.search), not by a per-row score: bm25 or ts_rank
+computed for each of thousands of matches cost seconds at 10,000 poses.
+"""
+
+from django.db import NotSupportedError, connection
+from django.db.models.expressions import RawSQL
+
+from poses.search import Term
+
+FTS_TABLE = "poses_pose_fts"
+TS_CONFIG = "english"
+# Each column's weight in PostgreSQL's tsvector.
+WEIGHTS = {"search_names": "A", "search_tags": "B", "search_text": "D"}
+
+
+def fts5_query(terms: list[Term], *, columns=None, match_all=True) -> str:
+    """FTS5 syntax: ("word" OR "a phrase") AND … ; every word is [a-z0-9]+ already."""
+
+    def alternatives(term):
+        return "(" + " OR ".join('"' + " ".join(phrase) + '"' for phrase in term.alternatives) + ")"
+
+    joined = (" AND " if match_all else " OR ").join(map(alternatives, terms))
+    return f"{{{' '.join(columns)}}} : ({joined})" if columns else joined
+
+
+def tsquery(terms: list[Term], *, columns=None, match_all=True) -> str:
+    """to_tsquery syntax: (word | a <-> phrase) & … ; a weight (`:AB`) keeps to columns."""
+    weight = ":" + "".join(WEIGHTS[column] for column in columns) if columns else ""
+
+    def alternatives(term):
+        phrases = (" <-> ".join(word + weight for word in phrase) for phrase in term.alternatives)
+        return "(" + " | ".join(phrases) + ")"
+
+    return (" & " if match_all else " | ").join(map(alternatives, terms))
+
+
+def matching_ids(terms: list[Term], *, columns=None, match_all=True) -> RawSQL:
+    """A subquery of the ids of poses with every term (or any, unless match_all), in any
+    column or only in those named."""
+    if connection.vendor == "sqlite":
+        return RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            (fts5_query(terms, columns=columns, match_all=match_all),),
+        )
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT id FROM poses_pose WHERE search_vector @@ to_tsquery(%s::regconfig, %s)",
+            (TS_CONFIG, tsquery(terms, columns=columns, match_all=match_all)),
+        )
+    raise NotSupportedError(f"No full-text search on {connection.vendor}.")
+
+
+# The index itself: created by migration 0016, checked after every migrate.
+
+SQLITE_COLUMNS = "search_names, search_tags, search_text"
+SQLITE_TRIGGERS = {
+    "poses_pose_fts_insert": f"""
+        AFTER INSERT ON poses_pose BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, {SQLITE_COLUMNS})
+            VALUES (new.id, new.search_names, new.search_tags, new.search_text);
+        END""",
+    "poses_pose_fts_delete": f"""
+        AFTER DELETE ON poses_pose BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {SQLITE_COLUMNS})
+            VALUES ('delete', old.id, old.search_names, old.search_tags, old.search_text);
+        END""",
+    "poses_pose_fts_update": f"""
+        AFTER UPDATE OF {SQLITE_COLUMNS} ON poses_pose BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {SQLITE_COLUMNS})
+            VALUES ('delete', old.id, old.search_names, old.search_tags, old.search_text);
+            INSERT INTO {FTS_TABLE}(rowid, {SQLITE_COLUMNS})
+            VALUES (new.id, new.search_names, new.search_tags, new.search_text);
+        END""",
+}
+POSTGRESQL_VECTOR = (
+    "setweight(to_tsvector('english'::regconfig, search_names), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, search_tags), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, search_text), 'D')"
+)
+
+
+def create_index(schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        ensure_sqlite_index(connection)
+    elif connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE poses_pose ADD COLUMN search_vector tsvector "
+            f"GENERATED ALWAYS AS ({POSTGRESQL_VECTOR}) STORED"
+        )
+        schema_editor.execute(
+            "CREATE INDEX poses_pose_search_vector ON poses_pose USING gin (search_vector)"
+        )
+        # Spelling suggestions (PoseQuerySet.closest_to) compare names by trigrams.
+        schema_editor.execute(
+            "CREATE INDEX poses_pose_search_names_trigrams ON poses_pose "
+            "USING gin (search_names gin_trgm_ops)"
+        )
+
+
+def drop_index(schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        for trigger in SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    elif connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS poses_pose_search_names_trigrams")
+        schema_editor.execute("ALTER TABLE poses_pose DROP COLUMN IF EXISTS search_vector")
+
+
+def ensure_sqlite_index(connection):
+    """Create the FTS5 table and its triggers when missing, and fill it again if any was.
+
+    SQLite migrations that rebuild poses_pose (Django copies the table to alter a column)
+    drop its triggers; this runs after every migrate to put them back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN "
+            f"('{FTS_TABLE}', {', '.join(repr(name) for name in SQLITE_TRIGGERS)})"
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if present == {FTS_TABLE, *SQLITE_TRIGGERS}:
+            return
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({SQLITE_COLUMNS}, "
+            "content='poses_pose', content_rowid='id', "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        for name, body in SQLITE_TRIGGERS.items():
+            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def check_index_after_migrate(using, **kwargs):
+    """post_migrate receiver (PosesConfig.ready) for ensure_sqlite_index."""
+    from django.db import connections
+
+    if connections[using].vendor == "sqlite":
+        with connections[using].schema_editor() as editor:
+            if "poses_pose" in connections[using].introspection.table_names():
+                ensure_sqlite_index(editor.connection)
