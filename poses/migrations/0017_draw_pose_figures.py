@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("poses", "0015_limit_other_names"),
+        ("poses", "0016_search_poses_by_words"),
     ]
 
     operations = [
