@@ -1,29 +1,24 @@
 from datetime import timedelta
 
 import reversion
-
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
+from django.utils.html import format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from poses.cache import library_changed
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
-from poses.forms import PoseAdminForm, PositionedForm, RenumberingInlineFormSet
+from poses.forms import PoseAdminForm
 from poses.history import compare
-from poses.images import CleanImageField
 from poses.models import (
     SAFETY_REVIEW_DAYS,
     Benefit,
@@ -40,6 +35,9 @@ from poses.models import (
     Style,
 )
 from poses.safety import benefit_conflicts
+from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, object_or_404
+from studio.images import CleanImageField
+from studio.ordering import OrderedInline, RestoresOrderedChildren
 
 
 @admin.register(ConditionGuidance)
@@ -53,7 +51,7 @@ class ConditionGuidanceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("condition", "pose_type", "substitute")
     list_select_related = ("condition", "pose_type", "substitute")
     fields = (("condition", "pose_type"), "kind", "text", "substitute")
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = MARKDOWN_EDITOR
 
     @admin.display(description="poses of this type")
     def pose_count(self, guidance):
@@ -94,19 +92,6 @@ admin.site.register(BodyArea, VocabularyAdmin)
 @admin.register(Condition)
 class ConditionAdmin(VocabularyAdmin):
     fields = ("name", "slug", "claim_words")
-
-
-# Every Markdown field gets the editor with its live, sanitised preview; inline rows get a
-# shorter box so a pose's eight steps fit on a screen or two.
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-SHORT_MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget(attrs={"rows": 4})}}
-
-
-class OrderedInline:
-    formfield_overrides = SHORT_MARKDOWN_EDITOR
-    form = PositionedForm
-    formset = RenumberingInlineFormSet
-    extra = 0
 
 
 class StepInline(OrderedInline, SortableStackedInline):
@@ -190,14 +175,6 @@ class LinkPosesForm(forms.Form):
     )
 
 
-def object_or_404(model_admin, request, object_id):
-    """The object an admin URL names, or 404, also for an id that could name none ("abc")."""
-    obj = model_admin.get_object(request, unquote(object_id))
-    if obj is None:
-        raise Http404(f"No {model_admin.opts.verbose_name} has the id “{object_id}”.")
-    return obj
-
-
 def version_or_404(versions, version_id):
     try:
         return versions.get(pk=int(version_id))
@@ -247,8 +224,11 @@ class RowsBeyondPermission:
 
 
 @admin.register(Pose)
-class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
+class PoseAdmin(
+    FigureAdminMixin, PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin
+):
     form = PoseAdminForm
+    ordered_children = ("steps",)
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
     list_display = (
@@ -333,9 +313,9 @@ class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # Reordered steps end with bulk updates, which send no signals; the pose's own save
+        # has already asked for one re-index and one cache renewal after the commit.
         super().save_related(request, form, formsets, change)
-        # Reordering steps ends with bulk updates, which send no signals.
-        library_changed()
         for conflict in benefit_conflicts(form.instance):
             self.message_user(request, conflict, messages.WARNING)
 
@@ -387,19 +367,14 @@ class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
         """Restoring a version restores what the user may change: lists of rows they may not
         add, change or delete (a teacher's links) stay as they are now."""
         pose = object_or_404(self, request, object_id)
-        if not self.has_change_permission(request, pose):
-            raise PermissionDenied
         kept = RowsBeyondPermission(self, request, pose.pk)
-        if kept and request.method == "GET":
+        if not kept:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "GET":
             messages.info(request, f"Restoring keeps {kept}: {kept.reason}")
-        # A version being restored puts its steps back in their old places; move today's
-        # steps out of the way first. Undone with the rest unless the restore is saved.
         with transaction.atomic(), reversion.create_revision():
-            Step.objects.filter(pose=pose).update(position=F("position") + Step.PARKING_OFFSET)
             response = super().revision_view(request, object_id, version_id, extra_context)
-            if response.status_code != 302:
-                transaction.set_rollback(True)
-            elif kept:
+            if response.status_code == 302:
                 kept.put_back()
         return response
 
@@ -426,7 +401,6 @@ class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
                     pose.status = Pose.Status.DRAFT
                     pose.save()
         return response
-
 
     def has_link_permission(self, request):
         return request.user.has_perms(
@@ -478,15 +452,6 @@ class PoseAdmin(FigureAdminMixin, SortableAdminBase, VersionAdmin):
                 )
             added += created
         return added
-
-    @admin.display(description="Preview")
-    def preview_link(self, pose):
-        if not pose.pk:
-            return "Save the pose once to preview it."
-        label = "View on site" if pose.is_published else "Preview this draft (staff only)"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', pose.get_absolute_url(), label
-        )
 
 
 @admin.register(PoseLink)

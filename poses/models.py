@@ -5,17 +5,14 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from markdownx.models import MarkdownxField
 
+from poses.figures import validate_figure
 from poses.fulltext import matching_ids
-from poses.images import random_image_name
-from poses.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from poses.search import (
     plain_words,
     pose_search_fields,
@@ -25,8 +22,12 @@ from poses.search import (
     search_key,
     typo_probes,
 )
-from poses.figures import validate_figure
 from poses.validators import MAX_NAME_LENGTH, MAX_OTHER_NAMES, validate_other_names
+from studio.durations import format_duration
+from studio.images import random_image_name
+from studio.markdown import MAX_MARKDOWN_LENGTH
+from studio.publishing import Publishable, PublishableQuerySet
+from studio.transactions import on_commit_once
 
 # How alike (pg_trgm word similarity, 0 to 1) names must be to be compared with a miss.
 SUGGESTION_SIMILARITY = 0.3
@@ -147,16 +148,7 @@ class Synonym(models.Model):
         return [word.strip() for word in self.alternatives.split(",") if word.strip()]
 
 
-class PoseQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Pose.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        """Staff preview drafts; everybody else sees only what is published."""
-        if user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
-
+class PoseQuerySet(PublishableQuerySet):
     def for_cards(self):
         """Just what a pose card shows."""
         return self.only(
@@ -361,11 +353,7 @@ class PoseManager(models.Manager.from_queryset(PoseQuerySet)):
         return self.get(slug=slug)
 
 
-class Pose(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
+class Pose(Publishable):
     english_name = models.CharField(
         max_length=120, help_text="The name most students know, e.g. “Head to Knee Pose”."
     )
@@ -487,13 +475,7 @@ class Pose(models.Model):
         blank=True,
         help_text="Who did that review, as students see it.",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "publish from",
-        null=True,
-        blank=True,
-        help_text="Left empty, it is set to the moment you publish.",
-    )
+    # status and published_at: see studio/publishing.py.
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -537,11 +519,6 @@ class Pose(models.Model):
     def __str__(self):
         return f"{self.sanskrit_name} ({self.english_name})"
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("poses:detail", kwargs={"slug": self.slug})
 
@@ -565,14 +542,6 @@ class Pose(models.Model):
             raise ValidationError(
                 {"image_alt": "Describe the image for students who cannot see it."}
             )
-
-    @property
-    def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
     @property
     def image_small_size(self):
@@ -658,11 +627,45 @@ class Pose(models.Model):
             )
 
 
-def format_duration(seconds):
-    if seconds < 60 or seconds % 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = seconds // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+def index_after_commit(pose_id):
+    """Re-index a pose once its transaction commits, once however many of its rows changed
+    (a receiver for Pose and Step saves, connected in PosesConfig.ready())."""
+
+    def reindex():
+        # Deleted meanwhile (a step deleted with its pose): nothing to index.
+        if pose := Pose.objects.filter(pk=pose_id).first():
+            pose.index_for_search()
+
+    on_commit_once(("index_for_search", pose_id), reindex)
+
+
+def index_saved_pose(sender, instance, **kwargs):
+    index_after_commit(instance.pk)
+
+
+def index_pose_of_step(sender, instance, **kwargs):
+    index_after_commit(instance.pose_id)
+
+
+def index_pose_of_benefit(sender, instance, **kwargs):
+    index_after_commit(instance.pose_id)
+
+
+def index_poses_of_changed_tags(sender, instance, action, reverse, pk_set, **kwargs):
+    """A pose's types, styles or body areas changed: from the pose, or from a tag's side."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        for pose_id in (pk_set or ()) if reverse else (instance.pk,):
+            index_after_commit(pose_id)
+
+
+def index_poses_of_renamed_tag(sender, instance, created, raw, **kwargs):
+    if created or raw:
+        return
+    for relation in (Pose.pose_types, Pose.styles, Pose.stretches, Pose.strengthens):
+        if relation.field.related_model is sender:
+            tagged = relation.through.objects.filter(**{sender._meta.model_name: instance})
+            for pose_id in tagged.values_list("pose_id", flat=True):
+                index_after_commit(pose_id)
 
 
 class SearchKey(models.Model):
@@ -715,8 +718,6 @@ class Step(models.Model):
     )
 
     MARKDOWN_FIELDS = ("instruction",)
-    # Far above any real position: steps moved out of the way while others take their place.
-    PARKING_OFFSET = 100_000
 
     objects = PoseChildManager()
 
@@ -1125,76 +1126,3 @@ class Counterpose(models.Model):
     def clean(self):
         if self.pose_id and self.pose_id == self.counterpose_id:
             raise ValidationError({"counterpose": "A pose cannot be its own counterpose."})
-
-
-@receiver(pre_save, sender=Step)
-def make_room_for_a_restored_step(sender, instance, raw, **kwargs):
-    """Restoring a revision (or loading a fixture) puts steps back in their old places, one
-    by one; a step now in that place is parked until its own turn comes."""
-    if raw:
-        Step.objects.filter(pose_id=instance.pose_id, position=instance.position).exclude(
-            pk=instance.pk
-        ).update(position=F("position") + Step.PARKING_OFFSET)
-
-
-@receiver(pre_save)
-def render_markdown_fields(sender, instance, **kwargs):
-    """Render each Markdown field into its `*_html` twin on every save, fixtures included."""
-    for field in getattr(sender, "MARKDOWN_FIELDS", ()):
-        setattr(instance, f"{field}_html", render_markdown(getattr(instance, field)))
-
-
-@receiver(post_save, sender=Pose)
-def index_saved_pose_for_search(sender, instance, **kwargs):
-    instance.index_for_search()
-
-
-@receiver(post_save, sender=Benefit)
-@receiver(post_delete, sender=Benefit)
-def index_pose_of_changed_benefit(sender, instance, **kwargs):
-    # After the commit: when the whole pose is being deleted, there is nothing to index.
-    def reindex():
-        if pose := Pose.objects.filter(pk=instance.pose_id).first():
-            pose.index_for_search()
-
-    transaction.on_commit(reindex)
-
-
-@receiver(m2m_changed, sender=Pose.pose_types.through)
-@receiver(m2m_changed, sender=Pose.styles.through)
-@receiver(m2m_changed, sender=Pose.stretches.through)
-@receiver(m2m_changed, sender=Pose.strengthens.through)
-def index_poses_of_changed_tags(sender, instance, action, reverse, pk_set, **kwargs):
-    """A pose's types, styles or body areas changed: from the pose, or from a tag's side."""
-    if action in ("post_add", "post_remove", "post_clear"):
-        poses = Pose.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
-        for pose in poses:
-            pose.index_for_search()
-
-
-@receiver(post_save, sender=PoseType)
-@receiver(post_save, sender=Style)
-@receiver(post_save, sender=BodyArea)
-def index_poses_of_renamed_tag(sender, instance, created, raw, **kwargs):
-    if created or raw:
-        return
-    for relation in (Pose.pose_types, Pose.styles, Pose.stretches, Pose.strengthens):
-        if relation.field.related_model is sender:
-            tagged = relation.through.objects.filter(**{sender._meta.model_name: instance})
-            for pose in Pose.objects.filter(pk__in=tagged.values("pose_id")):
-                pose.index_for_search()
-
-
-@receiver(post_save, sender=Step)
-def index_pose_of_saved_step(sender, instance, **kwargs):
-    Pose.objects.get(pk=instance.pose_id).index_for_search()
-
-
-@receiver(post_delete, sender=Step)
-def index_pose_of_deleted_step(sender, instance, **kwargs):
-    # After the commit: when the whole pose is being deleted, there is nothing to index.
-    def reindex():
-        if pose := Pose.objects.filter(pk=instance.pose_id).first():
-            pose.index_for_search()
-
-    transaction.on_commit(reindex)

@@ -2,7 +2,7 @@
 
 No account is needed. The profile lives in the session, so a student who has one always
 gets pages of their own: the page cache serves only visitors without a session cookie
-(poses/cache.py). Pose and sequence pages then show every precaution for their conditions
+(studio/cache.py). Pose and sequence pages then show every precaution for their conditions
 (poses/safety.py), and say so where the library has no guidance for one of them.
 """
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class SequencesConfig(AppConfig):
@@ -7,10 +6,11 @@ class SequencesConfig(AppConfig):
     verbose_name = "Class sequences"
 
     def ready(self):
-        from poses.cache import library_changed
         from sequences import models
+        from studio import cache, markdown, ordering
 
+        markdown.render_on_save(self)
+        ordering.restores_in_place(models.SequenceItem, "sequence")
         # Sequence pages are cached like pose pages: a change renews every cached page.
-        for model in (models.Sequence, models.SequenceItem):
-            post_save.connect(library_changed, sender=model)
-            post_delete.connect(library_changed, sender=model)
+        cache.publishes(models.Sequence)
+        cache.shows(models.SequenceItem)

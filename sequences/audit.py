@@ -23,8 +23,9 @@ reasons are in docs/sequences.md, “The audit”):
 
 from dataclasses import dataclass
 
-from poses.models import Level, Pose, format_duration
+from poses.models import Level, Pose
 from sequences.models import SECONDS_PER_BREATH, Sequence, SequenceItem
+from studio.durations import format_duration
 
 LEVELS = list(Level.values)  # beginner < intermediate < advanced
 

@@ -3,32 +3,21 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from poses import safety
-from poses.markdown import MAX_MARKDOWN_LENGTH
 from poses.models import ConditionGuidance, Counterpose, Level, Pose, PoseLink, SafetyNote, Step
+from studio.markdown import MAX_MARKDOWN_LENGTH
+from studio.publishing import Publishable, PublishableQuerySet
 
 # A hold counted in breaths lasts this long, for the total time and the practise timer: a
 # slow yoga breath (in and out) takes about five seconds.
 SECONDS_PER_BREATH = 5
 
 
-class SequenceQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Sequence.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        """Staff preview drafts; everybody else sees only what is published."""
-        if user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
-
+class SequenceQuerySet(PublishableQuerySet):
     def for_list(self):
         """Just what the list of sequences shows: the items, for the pose count and time."""
         return self.prefetch_related(
@@ -87,12 +76,8 @@ class SequenceManager(models.Manager.from_queryset(SequenceQuerySet)):
         return self.get(slug=slug)
 
 
-class Sequence(models.Model):
+class Sequence(Publishable):
     """A class plan: poses in order, each held for a while, on one side or both."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
 
     class Kind(models.TextChoices):
         CLASS = "class", "A whole class"
@@ -130,18 +115,12 @@ class Sequence(models.Model):
         help_text="For the teacher and the students: the idea of the class, props. Markdown.",
     )
     notes_html = models.TextField(blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "publish from",
-        null=True,
-        blank=True,
-        help_text="Left empty, it is set to the moment you publish.",
-    )
+    # status and published_at: see studio/publishing.py.
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Rendered into notes_html on every save by poses.models.render_markdown_fields (a
-    # pre_save receiver for every model, so fixtures are rendered too).
+    # Rendered into notes_html before every save, fixtures included (studio/markdown.py,
+    # connected in SequencesConfig.ready()).
     MARKDOWN_FIELDS = ("notes",)
 
     objects = SequenceManager()
@@ -152,24 +131,11 @@ class Sequence(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("sequences:detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
-
-    @property
-    def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
     def total_seconds(self):
         """The whole class, holds only: a pose on both sides counts twice."""
@@ -209,20 +175,6 @@ class Sequence(models.Model):
             else:
                 steps.append(PractiseStep(item, item.get_side_display()))
         return steps
-
-    def audit(self):
-        """What a teacher may want to fix, item by item (see sequences/audit.py)."""
-        from sequences.audit import audit
-
-        return audit(self)
-
-
-def format_time(seconds):
-    """A total time as a class plan gives it: “45 s”, “15 min”, “14 min 30 s”."""
-    minutes, seconds = divmod(seconds, 60)
-    if not minutes:
-        return f"{seconds} s"
-    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
 
 
 @dataclass(frozen=True)
@@ -284,9 +236,6 @@ class SequenceItem(models.Model):
         help_text="Optional, one line for this moment of the class, e.g. “Soften the knee”.",
     )
 
-    # Far above any real position: items moved out of the way while others take their place.
-    PARKING_OFFSET = Step.PARKING_OFFSET
-
     objects = SequenceItemManager()
 
     class Meta:
@@ -336,13 +285,3 @@ class SequenceItem(models.Model):
 
 reversion.register(SequenceItem)
 reversion.register(Sequence, follow=("items",))
-
-
-@receiver(pre_save, sender=SequenceItem)
-def make_room_for_a_restored_item(sender, instance, raw, **kwargs):
-    """Restoring a revision puts items back in their old places, one by one; an item now in
-    that place is parked until its own turn comes (as poses do with their steps)."""
-    if raw:
-        SequenceItem.objects.filter(
-            sequence_id=instance.sequence_id, position=instance.position
-        ).exclude(pk=instance.pk).update(position=F("position") + SequenceItem.PARKING_OFFSET)

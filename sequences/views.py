@@ -1,9 +1,10 @@
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from poses.cache import cached_page
-from poses.views import ReadOnlyView
+from sequences.audit import audit
 from sequences.models import Sequence
+from studio.cache import cached_page
+from studio.views import ReadOnlyView
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -28,7 +29,7 @@ class SequenceDetailView(ReadOnlyView, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_active and user.is_staff:
-            context["findings"] = self.object.audit()
+            context["findings"] = audit(self.object)
         return context
 
 

@@ -5,8 +5,10 @@ anything shown with it (steps, notes, links, vocabulary …) gives the library a
 so the very next request renders afresh; old entries simply expire. The version lives in
 the cache too, so with REDIS_URL set every web process sees a change at once.
 
-A pose scheduled to go public later changes nothing when its time comes, so pages are never
-kept past the next scheduled publication.
+Each app says what its pages show (`shows()` in its AppConfig.ready()), so this module
+knows no app: a change to any of those models renews the version once, after the commit.
+Something scheduled to go public later changes nothing when its time comes, so pages are
+never kept past the next scheduled publication of any `publishes()` model.
 
 The cache only makes pages faster: when it fails (Redis away), the failure is logged and the
 page is rendered as if nothing were cached.
@@ -19,14 +21,35 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
+
+from studio.transactions import on_commit_once
 
 PAGE_SECONDS = 600
 VERSION_KEY = "library:version"
 
 logger = logging.getLogger(__name__)
+
+# Models whose scheduled publications end a cached page's life (see `publishes`).
+scheduled_models = []
+
+
+def shows(*models, relations=()):
+    """Cached pages show these models (and these many-to-many relations): any change to
+    them renews every cached page."""
+    for model in models:
+        post_save.connect(library_changed, sender=model)
+        post_delete.connect(library_changed, sender=model)
+    for relation in relations:
+        m2m_changed.connect(library_changed, sender=relation.through)
+
+
+def publishes(*models):
+    """Pages list these models once their publish time comes (see studio/publishing.py)."""
+    shows(*models)
+    scheduled_models.extend(model for model in models if model not in scheduled_models)
 
 
 def library_version():
@@ -39,11 +62,12 @@ def library_version():
 
 
 def library_changed(**kwargs):
-    """A signal receiver: the library changed, so every cached page is out of date."""
-    renew_version()
-    # Once more after the commit: a page rendered between the change and the commit (from
-    # the old data) must not survive under the new version.
-    transaction.on_commit(renew_version)
+    """A signal receiver: the library changed, so every cached page is out of date.
+
+    Renewed once per transaction, after the commit: a page rendered before then (from the
+    old data) is stored under the old version and never served again.
+    """
+    on_commit_once("library_changed", renew_version)
 
 
 def renew_version():
@@ -58,24 +82,16 @@ def seconds_until_next_publication(version):
     key = f"library:next-publication:{version}"
     next_at = cache.get(key)
     if next_at is None:
-        from poses.models import Pose
-        from sequences.models import Sequence
-
-        now = timezone.now()
-        # One query for both; the parts of a compound query take no ordering of their own.
-        scheduled_poses = (
-            Pose.objects.filter(status=Pose.Status.PUBLISHED, published_at__gt=now)
-            .values_list("published_at", flat=True)
-            .order_by()
-        )
-        scheduled_sequences = (
-            Sequence.objects.filter(status=Sequence.Status.PUBLISHED, published_at__gt=now)
-            .values_list("published_at", flat=True)
-            .order_by()
-        )
-        next_at = (
-            scheduled_poses.union(scheduled_sequences).order_by("published_at").first() or False
-        )
+        # One query for all; the parts of a compound query take no ordering of their own.
+        scheduled = [
+            model._default_manager.scheduled().values_list("published_at", flat=True).order_by()
+            for model in scheduled_models
+        ]
+        next_at = False
+        if scheduled:
+            first, *others = scheduled
+            times = first.union(*others) if others else first
+            next_at = times.order_by("published_at").first() or False
         cache.set(key, next_at, PAGE_SECONDS)
     if not next_at:
         return PAGE_SECONDS

@@ -2,12 +2,16 @@
 
 Pages and the editor's live preview both call `render_markdown`, so whatever a teacher sees
 in the preview is exactly what students get, and both are sanitised the same way.
+
+A model lists its Markdown fields in `MARKDOWN_FIELDS`; each is rendered into its `*_html`
+twin before every save (fixtures included) once its app calls `render_on_save` in ready().
 """
 
 from html import escape
 
 import markdown
 import nh3
+from django.db.models.signals import pre_save
 
 # Longer than any pose text we have seen by a factor of ten; the admin refuses more.
 MAX_MARKDOWN_LENGTH = 10_000
@@ -47,6 +51,19 @@ def render_markdown(text: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def render_markdown_fields(sender, instance, **kwargs):
+    """Render each Markdown field into its `*_html` twin (a pre_save receiver)."""
+    for field in sender.MARKDOWN_FIELDS:
+        setattr(instance, f"{field}_html", render_markdown(getattr(instance, field)))
+
+
+def render_on_save(app_config):
+    """Connect `render_markdown_fields` for each model of the app with MARKDOWN_FIELDS."""
+    for model in app_config.get_models():
+        if getattr(model, "MARKDOWN_FIELDS", ()):
+            pre_save.connect(render_markdown_fields, sender=model)
 
 
 def escape_unparseable_brackets(text: str) -> str:

@@ -39,6 +39,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
+    "studio",  # the site's plumbing: its template tags
     "poses",
     "sequences",
     "exchange",  # import, export and open data; after poses, whose admin it extends
@@ -143,7 +144,9 @@ STORAGES = {
 }
 
 # The editor's live preview renders through the same sanitising function as the pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "poses.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "studio.markdown.render_markdown"
+# Who may upload an image into what they write in the editor (studio/views.py).
+MARKDOWN_UPLOAD_PERMISSIONS = ("poses.change_pose", "sequences.change_sequence")
 MARKDOWNX_MEDIA_PATH = "markdown/"
 
 LOGIN_URL = "admin:login"
@@ -159,7 +162,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Pages are served without the cache while Redis is away (poses/cache.py): give
+            # Pages are served without the cache while Redis is away (studio/cache.py): give
             # up on it quickly rather than hold every request.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

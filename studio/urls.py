@@ -4,12 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from poses.discovery import robots_txt
 from poses.feeds import NewPosesFeed
 from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
-from poses.views import HomeView, markdown_image_upload, markdown_preview
-from studio.views import floor, healthz
+from poses.views import HomeView
+from studio.views import floor, healthz, markdown_image_upload, markdown_preview, robots_txt
 
 admin.site.site_header = "Studio pose library"
 admin.site.site_title = "Studio admin"

@@ -1,13 +1,93 @@
+"""The site's own views: health, robots.txt, the editor's endpoints, and what every
+public page shares."""
+
 import logging
 
+from django import forms
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+
+from studio.images import CleanImageField
+from studio.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 
 logger = logging.getLogger(__name__)
+
+
+class ReadOnlyView:
+    """Public pages only read: any other method gets 405 (not a CSRF 403 first)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawl everything; the sitemap lists every published pose.
+
+    The admin is left out on purpose: its pages tell crawlers not to index them, and naming
+    its address here would publish what DJANGO_ADMIN_URL exists to hide.
+    """
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The editor's endpoints: the live preview and image uploads, for staff only.
+
+
+class EditorImageForm(forms.Form):
+    image = CleanImageField()
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    content = request.POST.get("content", "")
+    if len(content) > MAX_MARKDOWN_LENGTH:
+        return HttpResponse(
+            format_html(
+                "<p><strong>Too long to preview:</strong> {} characters; the limit is {}.</p>",
+                len(content),
+                MAX_MARKDOWN_LENGTH,
+            ),
+            status=400,
+        )
+    return HttpResponse(render_markdown(content))
+
+
+@staff_member_required
+@require_POST
+def markdown_image_upload(request: HttpRequest) -> JsonResponse:
+    # Images go into what a teacher writes: only someone who may change what they go into
+    # (settings.MARKDOWN_UPLOAD_PERMISSIONS) needs to upload one; staff who only read do not.
+    if not any(request.user.has_perm(p) for p in settings.MARKDOWN_UPLOAD_PERMISSIONS):
+        return JsonResponse(
+            {"error": "Only staff who may change poses or sequences can upload images."},
+            status=403,
+        )
+    form = EditorImageForm(files=request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors.get("image", []))}, status=400)
+    image = form.cleaned_data["image"]
+    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{image.name}", image)
+    return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
 
 
 @csrf_exempt  # read-only: other methods get 405, not a CSRF 403

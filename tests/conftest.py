@@ -1,3 +1,4 @@
+import functools
 import itertools
 import os
 import secrets
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 
 from poses.models import Benefit, Pose, SafetyNote, Step
 
@@ -18,6 +20,21 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def committed(make):
+    """A maker whose rows are as after their transaction's commit: re-indexed for search,
+    cached pages renewed (what production runs on commit; the test's own transaction never
+    commits). To see the effect of an edit inside a test, wrap it in
+    `django_capture_on_commit_callbacks(execute=True)`."""
+
+    @functools.wraps(make)
+    def maker(*args, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return make(*args, **kwargs)
+
+    return maker
+
+
+@committed
 def make_pose(**overrides):
     """A published pose with unique names; pass any field to change it."""
     number = next(_numbers)
@@ -35,6 +52,7 @@ def make_draft(**overrides):
     return make_pose(status=Pose.Status.DRAFT, **overrides)
 
 
+@committed
 def make_step(pose, position, **overrides):
     fields = {
         "title": f"Step title {position}",
@@ -44,10 +62,12 @@ def make_step(pose, position, **overrides):
     return Step.objects.create(pose=pose, position=position, **fields)
 
 
+@committed
 def make_benefit(pose, position, text=None):
     return Benefit.objects.create(pose=pose, position=position, text=text or f"Benefit {position}")
 
 
+@committed
 def make_safety_note(pose, position, text=None, **overrides):
     return SafetyNote.objects.create(
         pose=pose, position=position, text=text or f"Take care {position}.", **overrides
@@ -109,7 +129,8 @@ from django.db import transaction  # noqa: E402
 
 def load_janusirsasana_fixture():
     """Janusirsasana and the seven poses linked from its page, all published."""
-    call_command("loaddata", settings.BASE_DIR / "fixtures" / "janusirsasana.json", verbosity=0)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("loaddata", settings.BASE_DIR / "fixtures" / "janusirsasana.json", verbosity=0)
 
 
 @pytest.fixture(scope="module")

@@ -200,11 +200,14 @@ def test_a_teacher_adds_a_pose_with_three_steps(admin_client, client):
     assert list(Step.objects.values_list("position", flat=True)) == [1, 2, 3]
 
 
-def test_steps_dragged_before_the_first_save_keep_the_dragged_order(admin_client, client):
+def test_steps_dragged_before_the_first_save_keep_the_dragged_order(
+    admin_client, client, django_capture_on_commit_callbacks
+):
     form_page = admin_client.get(ADD_URL)
     steps = [step_row("Fold", 3), step_row("Sit tall", 1), step_row("Bend", 2)]
     data = admin_post_data(form_page, pose_fields(), {"steps": steps})
-    assert_saved(admin_client.post(ADD_URL, data))
+    with django_capture_on_commit_callbacks(execute=True):  # the save commits
+        assert_saved(admin_client.post(ADD_URL, data))
     assert step_titles_on_page(client, "janusirsasana") == ["Sit tall", "Bend", "Fold"]
     assert list(Step.objects.values_list("position", flat=True)) == [1, 2, 3]
 
@@ -215,10 +218,13 @@ def test_a_pose_added_as_published_is_public_at_once(admin_client, client):
     assert client.get("/poses/janusirsasana/").status_code == 200
 
 
-def test_a_pose_added_as_draft_stays_private(admin_client, client):
+def test_a_pose_added_as_draft_stays_private(
+    admin_client, client, django_capture_on_commit_callbacks
+):
     form_page = admin_client.get(ADD_URL)
     data = admin_post_data(form_page, pose_fields(status="draft"))
-    assert_saved(admin_client.post(ADD_URL, data))
+    with django_capture_on_commit_callbacks(execute=True):  # the save commits
+        assert_saved(admin_client.post(ADD_URL, data))
     assert client.get("/poses/janusirsasana/").status_code == 404
 
 
@@ -257,13 +263,14 @@ def test_an_image_without_a_description_is_a_form_error(admin_client, settings, 
 
 
 def test_an_image_with_a_description_shows_on_the_pose_page(
-    admin_client, client, settings, tmp_path
+    admin_client, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     form_page = admin_client.get(ADD_URL)
     data = admin_post_data(form_page, pose_fields(image_alt="A student folds over one leg"))
     data["image"] = tiny_png()
-    assert_saved(admin_client.post(ADD_URL, data))
+    with django_capture_on_commit_callbacks(execute=True):  # the save commits
+        assert_saved(admin_client.post(ADD_URL, data))
     html = client.get("/poses/janusirsasana/").content.decode()
     assert 'alt="A student folds over one leg" width="2" height="2"' in html
 

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from poses.markdown import render_markdown
+from studio.markdown import render_markdown
 from tests.conftest import make_staff, make_user
 
 PREVIEW_URL = "/markdownx/markdownify/"

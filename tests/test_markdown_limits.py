@@ -1,12 +1,12 @@
 """More hostile Markdown: syntax that could smuggle attributes or links past the sanitiser,
-and input made to exhaust the parser (poses/markdown.py's limits)."""
+and input made to exhaust the parser (studio/markdown.py's limits)."""
 
 import time
 
 import pytest
 
-from poses.markdown import MAX_MARKDOWN_LENGTH, escape_unparseable_brackets, render_markdown
 from poses.models import Pose, Step
+from studio.markdown import MAX_MARKDOWN_LENGTH, escape_unparseable_brackets, render_markdown
 from tests.conftest import make_staff
 from tests.test_admin import ADD_URL, admin_post_data, pose_fields, step_row
 from tests.test_markdown import (

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from poses.models import Level, Pose, RelatedPose, SafetyNote
+from sequences.audit import audit
 from sequences.models import Sequence
 
 FIXTURE_DIR = settings.BASE_DIR / "fixtures"
@@ -193,7 +194,7 @@ def library(django_db_setup, django_db_blocker):
 
 
 def findings(slug):
-    return [str(finding) for finding in Sequence.objects.get(slug=slug).audit()]
+    return [str(finding) for finding in audit(Sequence.objects.get(slug=slug))]
 
 
 @pytest.mark.django_db

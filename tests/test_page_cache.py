@@ -46,7 +46,7 @@ def test_logged_in_staff_never_get_the_cached_page(client):
     assert queries_for(client, pose.get_absolute_url()) > 0
 
 
-def test_a_renamed_pose_shows_everywhere_at_once(client):
+def test_a_renamed_pose_shows_everywhere_at_once(client, django_capture_on_commit_callbacks):
     pose = make_pose(english_name="Old Name Pose")
     other = make_pose()
     PoseLink.objects.create(preparatory=pose, follow_up=other)
@@ -54,8 +54,9 @@ def test_a_renamed_pose_shows_everywhere_at_once(client):
     for url in pages:
         assert "Old Name Pose" in html(client, url)
 
-    pose.english_name = "New Name Pose"
-    pose.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        pose.english_name = "New Name Pose"
+        pose.save()
 
     for url in pages[:-1]:
         page = html(client, url)
@@ -103,36 +104,41 @@ def test_a_renamed_pose_shows_everywhere_at_once(client):
         "related",
     ],
 )
-def test_every_kind_of_edit_shows_on_the_next_request(client, edit, expected):
+def test_every_kind_of_edit_shows_on_the_next_request(
+    client, edit, expected, django_capture_on_commit_callbacks
+):
     pose = make_pose()
     make_step(pose, 1, title="Only step")
     before = html(client, pose.get_absolute_url())
 
-    edit(pose)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(pose)
 
     after = html(client, pose.get_absolute_url())
     assert after != before
     assert (expected in after) != (expected in before)
 
 
-def test_a_renamed_condition_shows_on_the_pose_page(client):
+def test_a_renamed_condition_shows_on_the_pose_page(client, django_capture_on_commit_callbacks):
     pose = make_pose()
     note = make_safety_note(pose, 1)
     condition = Condition.objects.create(name="Sore knees", slug="sore-knees")
     note.conditions.add(condition)
     assert "Sore knees" in html(client, pose.get_absolute_url())
 
-    condition.name = "Knee injury"
-    condition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        condition.name = "Knee injury"
+        condition.save()
 
     assert "Knee injury" in html(client, pose.get_absolute_url())
 
 
-def test_unpublishing_a_pose_hides_it_at_once(client):
+def test_unpublishing_a_pose_hides_it_at_once(client, django_capture_on_commit_callbacks):
     pose = make_pose(english_name="Soon Hidden Pose")
     assert "Soon Hidden Pose" in html(client, "/poses/")
-    pose.status = pose.Status.DRAFT
-    pose.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        pose.status = pose.Status.DRAFT
+        pose.save()
     assert client.get(pose.get_absolute_url()).status_code == 404
     assert "Soon Hidden Pose" not in html(client, "/poses/")
 

@@ -1,4 +1,4 @@
-"""Tags that help search engines and link previews: absolute URLs and schema.org data."""
+"""A pose as schema.org data, for search engines and link previews."""
 
 import json
 from html import unescape
@@ -8,16 +8,12 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from poses.figures import figure_png_path
+from studio.durations import iso_duration
 
 register = template.Library()
 
 # As Django's json_script escapes: no text a teacher types can close the <script> early.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    return context["request"].build_absolute_uri(path)
 
 
 @register.simple_tag(takes_context=True)
@@ -55,13 +51,3 @@ def pose_json_ld(context, pose):
     ]
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-def iso_duration(seconds):
-    """An ISO 8601 duration: 30 → "PT30S", 180 → "PT3M", 90 → "PT1M30S"."""
-    minutes, seconds = divmod(seconds, 60)
-    return (
-        "PT"
-        + (f"{minutes}M" if minutes else "")
-        + (f"{seconds}S" if seconds or not minutes else "")
-    )

@@ -6,8 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from poses.cache import library_changed
-from poses.markdown import render_markdown
 from poses.models import (
     Benefit,
     BodyArea,
@@ -25,6 +23,8 @@ from poses.models import (
     Style,
 )
 from poses.search import pose_search_fields, pose_typo_keys
+from studio.cache import library_changed
+from studio.markdown import render_markdown
 
 SYLLABLES = [
     "a", "ba", "bha", "cha", "da", "dha", "ga", "ha", "ja", "ka", "kha", "la", "ma", "na", "pa",

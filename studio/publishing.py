@@ -1,0 +1,53 @@
+"""Drafts and publishing, the same for every kind of page teachers write.
+
+A page is public once its status is published and its publish time has come; staff also
+see drafts and scheduled pages, as a preview.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published, but public only from a time still to come."""
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts; everybody else sees only what is published."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Publishable(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish from",
+        null=True,
+        blank=True,
+        help_text="Left empty, it is set to the moment you publish.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
