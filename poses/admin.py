@@ -33,11 +33,20 @@ from poses.models import (
     SafetyNote,
     Step,
     Style,
+    Synonym,
 )
 from poses.safety import benefit_conflicts
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, object_or_404
 from studio.images import CleanImageField
 from studio.ordering import OrderedInline, RestoresOrderedChildren
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words students search for, and what the library says instead (plough → plow)."""
+
+    list_display = ("words", "alternatives")
+    search_fields = ("words", "alternatives")
 
 
 @admin.register(ConditionGuidance)

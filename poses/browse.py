@@ -68,7 +68,7 @@ LABELS = {
     "area": "Body area",
     "stretches": "Stretches",
     "strengthens": "Strengthens",
-    "safe_for": "Safe for",
+    "safe_for": "Guidance for",
 }
 
 

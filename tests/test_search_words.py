@@ -137,3 +137,14 @@ def test_back_pain_points_to_back_injury_and_suggests_no_arm_balance(client):
     response = search(client, "back pain")
     assert page_elements(response, "a", href="/poses/?safe_for=back-injury")
     assert "Bakasana" not in card_names(response)[:3]
+
+
+def test_staff_edit_the_synonyms_in_the_admin(admin_client, client):
+    from poses.models import Synonym
+
+    response = admin_client.post(
+        "/admin/poses/synonym/add/", {"words": "hero pose", "alternatives": "virasana"}
+    )
+    assert response.status_code == 302
+    assert Synonym.objects.filter(words="hero pose").exists()
+    assert admin_client.get("/admin/poses/synonym/").status_code == 200
