@@ -11,7 +11,6 @@ from typing import NamedTuple
 import reversion
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 
 from exchange.schema import (
@@ -37,7 +36,7 @@ from poses.models import (
     SafetyNote,
     Step,
 )
-from poses.validators import normalise_name, validate_name
+from poses.validators import normalise_name
 from studio.cache import library_changed
 
 # The scalar fields a pose takes as they are; the others are parsed or looked up.
@@ -75,18 +74,6 @@ CHILD_LISTS = {
 }
 # The links to other poses in each list (and in each safety note), by slug.
 LINKED_SLUGS = {**dict.fromkeys(LINK_LISTS, "pose"), "safety_notes": "substitute"}
-
-
-def pending_validators(model_field):
-    """Validators a model field will carry once its migration is written (see
-    docs/import-export.md); the import applies them until then, and only then."""
-    wanted = []
-    if isinstance(model_field, models.TextField) and model_field.max_length:
-        # Django's TextField leaves max_length to forms; the admin's forms enforce it.
-        wanted.append(MaxLengthValidator(model_field.max_length))
-    if model_field.model is Pose and model_field.name in NAME_FIELDS:
-        wanted.append(validate_name)
-    return [validator for validator in wanted if validator not in model_field.validators]
 
 
 @dataclass
@@ -471,14 +458,6 @@ class PoseImport:
             instance.full_clean(exclude=exclude)
         except ValidationError as error:
             problems = error.error_dict
-        for model_field in instance._meta.concrete_fields:
-            for validator in pending_validators(model_field):
-                if model_field.name in problems:
-                    break
-                try:
-                    validator(getattr(instance, model_field.attname))
-                except ValidationError as error:
-                    problems.setdefault(model_field.name, []).append(error)
         for name, errors in problems.items():
             where = path
             if name != NON_FIELD_ERRORS:

@@ -3,6 +3,7 @@ from difflib import get_close_matches
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
@@ -22,7 +23,12 @@ from poses.search import (
     search_key,
     typo_probes,
 )
-from poses.validators import MAX_NAME_LENGTH, MAX_OTHER_NAMES, validate_other_names
+from poses.validators import (
+    MAX_NAME_LENGTH,
+    MAX_OTHER_NAMES,
+    validate_name,
+    validate_other_names,
+)
 from studio.durations import format_duration
 from studio.images import random_image_name
 from studio.markdown import MAX_MARKDOWN_LENGTH
@@ -355,9 +361,12 @@ class PoseManager(models.Manager.from_queryset(PoseQuerySet)):
 
 class Pose(Publishable):
     english_name = models.CharField(
-        max_length=120, help_text="The name most students know, e.g. “Head to Knee Pose”."
+        validators=[validate_name],
+        max_length=120,
+        help_text="The name most students know, e.g. “Head to Knee Pose”.",
     )
     sanskrit_name = models.CharField(
+        validators=[validate_name],
         max_length=120,
         unique=True,
         help_text="As one word, the way the studio writes it, e.g. “Janusirsasana”.",
@@ -411,6 +420,7 @@ class Pose(Publishable):
     )
     introduction = MarkdownxField(
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         blank=True,
         help_text="Where the name comes from, what the pose is and who it suits. Markdown.",
     )
@@ -418,6 +428,7 @@ class Pose(Publishable):
     practice_time = MarkdownxField(
         "when to practise",
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         blank=True,
         help_text="The best time of day and how long after a meal. Markdown.",
     )
@@ -425,6 +436,7 @@ class Pose(Publishable):
     closing_notes = MarkdownxField(
         "good to know",
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         blank=True,
         help_text="Closing remarks: common misunderstandings, what the pose works on. Markdown.",
     )
@@ -698,6 +710,7 @@ class Step(models.Model):
     )
     instruction = MarkdownxField(
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         help_text="What to do, as you would say it in class: placement, alignment, breath.",
     )
     instruction_html = models.TextField(blank=True, editable=False)
@@ -752,7 +765,9 @@ class Benefit(models.Model):
         "disease); students see it marked as not established medical advice.",
     )
     text = MarkdownxField(
-        max_length=MAX_MARKDOWN_LENGTH, help_text="One benefit, stated modestly. Markdown."
+        max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
+        help_text="One benefit, stated modestly. Markdown.",
     )
     text_html = models.TextField(blank=True, editable=False)
 
@@ -792,7 +807,9 @@ class SafetyNote(models.Model):
         "Caution: practise with care.",
     )
     text = MarkdownxField(
-        max_length=MAX_MARKDOWN_LENGTH, help_text="Who should take care, and why. Markdown."
+        max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
+        help_text="Who should take care, and why. Markdown.",
     )
     text_html = models.TextField(blank=True, editable=False)
     conditions = models.ManyToManyField(
@@ -881,6 +898,7 @@ class ConditionGuidance(models.Model):
     )
     text = MarkdownxField(
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         help_text="What a student with this condition should do in poses of this type, and "
         "why. Markdown.",
     )

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -111,6 +112,7 @@ class Sequence(Publishable):
     )
     notes = MarkdownxField(
         max_length=MAX_MARKDOWN_LENGTH,
+        validators=[MaxLengthValidator(MAX_MARKDOWN_LENGTH)],
         blank=True,
         help_text="For the teacher and the students: the idea of the class, props. Markdown.",
     )

@@ -487,3 +487,13 @@ def test_the_model_refuses_a_long_other_name_outside_the_admin():
     with pytest.raises(ValidationError) as refused:
         pose.full_clean()
     assert "other_names" in refused.value.message_dict
+
+
+def test_a_name_with_a_look_alike_letter_is_a_form_error_and_nothing_is_saved(admin_client):
+    form_page = admin_client.get("/admin/poses/pose/add/")
+    # The second letter is a Cyrillic “а”, which looks like the Latin one.
+    data = admin_post_data(form_page, pose_fields(sanskrit_name="Jаnusirsasana"))
+    response = admin_client.post("/admin/poses/pose/add/", data)
+    assert response.status_code == 200
+    assert "sanskrit_name" in response.context["adminform"].form.errors
+    assert not Pose.objects.filter(slug="janusirsasana").exists()
