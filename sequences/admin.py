@@ -7,6 +7,7 @@ from sequences.audit import audit
 from sequences.models import Sequence, SequenceItem
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin
 from studio.durations import format_time
+from studio.forms import RefusesStaleSaves
 from studio.ordering import OrderedInline, RestoresOrderedChildren
 
 
@@ -17,8 +18,13 @@ class SequenceItemInline(OrderedInline, SortableTabularInline):
     verbose_name_plural = "Poses — drag ☰ to reorder"
 
 
+class SequenceAdminForm(RefusesStaleSaves):
+    """Two teachers editing one sequence never silently revert each other's edits."""
+
+
 @admin.register(Sequence)
 class SequenceAdmin(PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin):
+    form = SequenceAdminForm
     list_display = ("title", "level", "focus", "status", "published_at", "updated_at")
     list_filter = ("status", "level")
     search_fields = ("title", "focus")
@@ -27,7 +33,7 @@ class SequenceAdmin(PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase
     save_on_top = True
     formfield_overrides = MARKDOWN_EDITOR
     fieldsets = (
-        (None, {"fields": ("title", "slug", ("level", "focus"))}),
+        (None, {"fields": ("title", "slug", ("level", "focus"), "loaded_version")}),
         ("Publishing", {"fields": (("status", "published_at"), "preview_link")}),
         ("Check", {"fields": ("kind", "audit_findings")}),
         ("Notes", {"fields": ("notes",)}),

@@ -1,3 +1,4 @@
+import html
 import itertools
 import json
 import re
@@ -129,8 +130,12 @@ def item_row(pose, position, item=None, **overrides):
 
 
 def admin_post_data(get_response, fields, rows=()):
-    """`fields` plus the items inline's management form, read from the GET response."""
+    """`fields` plus the items inline's management form, read from the GET response, and
+    the version of the sequence the page was opened with, as a browser sends them."""
     data = dict(fields)
+    marker = re.search(r'name="loaded_version" value="([^"]*)"', get_response.content.decode())
+    if marker:
+        data.setdefault("loaded_version", html.unescape(marker.group(1)))
     (inline,) = get_response.context["inline_admin_formsets"]
     formset = inline.formset
     assert formset.prefix == "items"
@@ -985,3 +990,27 @@ def test_the_migrations_are_reversible(transactional_db):
     executor = MigrationExecutor(connection)
     executor.migrate(latest)
     assert "sequences_sequence" in connection.introspection.table_names()
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_both(admin_client):
+    sequence = make_sequence(make_pose())
+    (item,) = sequence.items.all()
+    form_page = admin_client.get(change_url(sequence))
+    # Meanwhile another teacher renames it.
+    Sequence.objects.filter(pk=sequence.pk).update(
+        title="Their title", updated_at=timezone.now() + timedelta(seconds=1)
+    )
+    fields = sequence_fields(title="My title", slug=sequence.slug)
+    rows = [item_row(item.pose, 1, item)]
+    response = admin_client.post(change_url(sequence), admin_post_data(form_page, fields, rows))
+    assert response.status_code == 200
+    assert "Someone else saved this sequence" in response.content.decode()
+    sequence.refresh_from_db()
+    assert sequence.title == "Their title"
+
+    # Saving again from the same form is a deliberate choice to replace theirs.
+    again = admin_post_data(form_page, fields, rows)
+    again["loaded_version"] = response.context["adminform"].form.data["loaded_version"]
+    assert_saved(admin_client.post(change_url(sequence), again))
+    sequence.refresh_from_db()
+    assert sequence.title == "My title"
