@@ -10,11 +10,9 @@ from django.db.models import Prefetch
 from poses.models import (
     BodyArea,
     Condition,
-    Counterpose,
     Pose,
-    PoseLink,
+    PoseQuerySet,
     PoseType,
-    RelatedPose,
     SafetyNote,
     Style,
 )
@@ -59,26 +57,7 @@ def for_exchange(poses, public=False):
                 "conditions", Prefetch("substitute", linked.only("slug"))
             ),
         ),
-        Prefetch(
-            "preparatory_links",
-            PoseLink.objects.filter(preparatory__in=linked)
-            .select_related("preparatory")
-            .order_by("position_among_preparatory", "pk"),
-        ),
-        Prefetch(
-            "follow_up_links",
-            PoseLink.objects.filter(follow_up__in=linked)
-            .select_related("follow_up")
-            .order_by("position_among_follow_ups", "pk"),
-        ),
-        Prefetch(
-            "counterpose_links",
-            Counterpose.objects.filter(counterpose__in=linked).select_related("counterpose"),
-        ),
-        Prefetch(
-            "related_links",
-            RelatedPose.objects.filter(related__in=linked).select_related("related"),
-        ),
+        *PoseQuerySet.link_prefetches(linked),
     )
 
 

@@ -302,6 +302,33 @@ class PoseQuerySet(PublishableQuerySet):
             )
         )
 
+    @staticmethod
+    def link_prefetches(linked):
+        """A pose's four lists of linked poses, each in its own order, to `linked` poses
+        only (the published ones for the public pages, so a draft never leaks)."""
+        return [
+            Prefetch(
+                "preparatory_links",
+                PoseLink.objects.filter(preparatory__in=linked)
+                .select_related("preparatory")
+                .order_by("position_among_preparatory", "pk"),
+            ),
+            Prefetch(
+                "follow_up_links",
+                PoseLink.objects.filter(follow_up__in=linked)
+                .select_related("follow_up")
+                .order_by("position_among_follow_ups", "pk"),
+            ),
+            Prefetch(
+                "counterpose_links",
+                Counterpose.objects.filter(counterpose__in=linked).select_related("counterpose"),
+            ),
+            Prefetch(
+                "related_links",
+                RelatedPose.objects.filter(related__in=linked).select_related("related"),
+            ),
+        ]
+
     def for_pose_page(self):
         """Everything the pose page shows, in a fixed number of queries."""
         published_poses = Pose.objects.published()
@@ -320,28 +347,7 @@ class PoseQuerySet(PublishableQuerySet):
                 "safety_notes",
                 SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
             ),
-            Prefetch(
-                "preparatory_links",
-                PoseLink.objects.filter(preparatory__in=published_poses)
-                .select_related("preparatory")
-                .order_by("position_among_preparatory", "pk"),
-            ),
-            Prefetch(
-                "follow_up_links",
-                PoseLink.objects.filter(follow_up__in=published_poses)
-                .select_related("follow_up")
-                .order_by("position_among_follow_ups", "pk"),
-            ),
-            Prefetch(
-                "counterpose_links",
-                Counterpose.objects.filter(counterpose__in=published_poses).select_related(
-                    "counterpose"
-                ),
-            ),
-            Prefetch(
-                "related_links",
-                RelatedPose.objects.filter(related__in=published_poses).select_related("related"),
-            ),
+            *self.link_prefetches(published_poses),
         )
 
 
