@@ -20,7 +20,7 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) load_poses $(FIXTURES)
 	DJANGO_DEBUG=1 $(MANAGE) create_local_admin
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 DJANGO_PAGE_CACHE=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # Production settings under gunicorn, on plain http at 127.0.0.1:8000: only the settings that
 # need HTTPS (redirect, HSTS, secure cookies) are off. The secret key is made once in var/.

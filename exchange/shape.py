@@ -57,7 +57,7 @@ def for_exchange(poses, public=False):
                 "conditions", Prefetch("substitute", linked.only("slug"))
             ),
         ),
-        *PoseQuerySet.link_prefetches(linked),
+        *PoseQuerySet.link_prefetches(published_only=public),
     )
 
 

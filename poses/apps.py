@@ -56,3 +56,5 @@ class PosesConfig(AppConfig):
                 models.SafetyNote.conditions,
             ),
         )
+        # A student's own guidance on a cached page is rendered from these.
+        cache.loads(models.Pose, lambda ids: models.Pose.objects.filter(pk__in=ids).for_guidance())

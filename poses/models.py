@@ -32,7 +32,7 @@ from poses.validators import (
 from studio.durations import format_duration
 from studio.images import random_image_name
 from studio.markdown import MAX_MARKDOWN_LENGTH
-from studio.publishing import Publishable, PublishableQuerySet
+from studio.publishing import Publishable, PublishableQuerySet, published_filter
 from studio.transactions import on_commit_once
 
 # How alike (pg_trgm word similarity, 0 to 1) names must be to be compared with a miss.
@@ -303,51 +303,67 @@ class PoseQuerySet(PublishableQuerySet):
         )
 
     @staticmethod
-    def link_prefetches(linked):
-        """A pose's four lists of linked poses, each in its own order, to `linked` poses
-        only (the published ones for the public pages, so a draft never leaks)."""
+    def link_prefetches(published_only):
+        """A pose's four lists of linked poses, each in its own order; to published poses
+        only for the public pages, so a draft never leaks."""
+
+        def linked(field):
+            return published_filter(f"{field}__") if published_only else Q()
+
         return [
             Prefetch(
                 "preparatory_links",
-                PoseLink.objects.filter(preparatory__in=linked)
+                PoseLink.objects.filter(linked("preparatory"))
                 .select_related("preparatory")
                 .order_by("position_among_preparatory", "pk"),
             ),
             Prefetch(
                 "follow_up_links",
-                PoseLink.objects.filter(follow_up__in=linked)
+                PoseLink.objects.filter(linked("follow_up"))
                 .select_related("follow_up")
                 .order_by("position_among_follow_ups", "pk"),
             ),
             Prefetch(
                 "counterpose_links",
-                Counterpose.objects.filter(counterpose__in=linked).select_related("counterpose"),
+                Counterpose.objects.filter(linked("counterpose")).select_related("counterpose"),
             ),
             Prefetch(
                 "related_links",
-                RelatedPose.objects.filter(related__in=linked).select_related("related"),
+                RelatedPose.objects.filter(linked("related")).select_related("related"),
             ),
         ]
 
-    def for_pose_page(self):
-        """Everything the pose page shows, in a fixed number of queries."""
-        published_poses = Pose.objects.published()
-        return self.select_related("starting_position").prefetch_related(
+    def for_guidance(self):
+        """What a pose's safety guidance reads (poses/safety.py): its notes, and the
+        studio's guidance for its pose types."""
+        return self.only("slug", "sanskrit_name", "english_name").prefetch_related(
+            *self.guidance_prefetches()
+        )
+
+    @staticmethod
+    def guidance_prefetches():
+        return [
             "pose_types",
             Prefetch(
                 "pose_types__condition_guidance",
                 ConditionGuidance.objects.select_related("condition", "substitute"),
             ),
+            Prefetch(
+                "safety_notes",
+                SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
+            ),
+        ]
+
+    def for_pose_page(self):
+        """Everything the pose page shows, in a fixed number of queries."""
+        return self.select_related("starting_position").prefetch_related(
+            *self.guidance_prefetches(),
             "styles",
             "stretches",
             "strengthens",
             "steps",
             "benefits",
-            Prefetch(
-                "safety_notes",
-                SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
-            ),
-            *self.link_prefetches(published_poses),
+            *self.link_prefetches(published_only=True),
         )
 
 
@@ -512,6 +528,10 @@ class Pose(Publishable):
 
     class Meta:
         ordering = ["sanskrit_name"]
+        indexes = [
+            Publishable.public_index("pose_public"),
+            models.Index(fields=["updated_at"], name="pose_updated"),  # the sitemap index
+        ]
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",

@@ -1,8 +1,8 @@
 """“Safe for me”: a student's conditions, chosen once and kept in their session.
 
-No account is needed. The profile lives in the session, so a student who has one always
-gets pages of their own: the page cache serves only visitors without a session cookie
-(studio/cache.py). Pose and sequence pages then show every precaution for their conditions
+No account is needed. The profile lives in the session: a student who has one gets the
+shared cached page with its personal parts rendered for them (`{% personal %}`,
+studio/cache.py). Pose and sequence pages then show every precaution for their conditions
 (poses/safety.py), and say so where the library has no guidance for one of them.
 """
 
@@ -21,7 +21,8 @@ SESSION_KEY = "safety_profile"
 def conditions_for(request: HttpRequest) -> list[str]:
     """The slugs of the conditions the student chose; none without a session."""
     session = getattr(request, "session", None)
-    if session is None:
+    # A page rendered for everyone (studio/cache.py) shows no one's conditions.
+    if session is None or getattr(request, "shared_render", False):
         return []
     slugs = session.get(SESSION_KEY, [])
     return [slug for slug in slugs if isinstance(slug, str)] if isinstance(slugs, list) else []
@@ -29,6 +30,8 @@ def conditions_for(request: HttpRequest) -> list[str]:
 
 def chosen_conditions(request: HttpRequest) -> list[Condition]:
     """The conditions the student chose, read once a request."""
+    if getattr(request, "shared_render", False):
+        return []
     if not hasattr(request, "_chosen_conditions"):
         slugs = conditions_for(request)
         request._chosen_conditions = list(Condition.objects.filter(slug__in=slugs)) if slugs else []

@@ -15,11 +15,18 @@ class PageSitemap(Sitemap):
 
 
 class PoseSitemap(Sitemap):
+    limit = 500  # poses per sitemap page (the index at /sitemap.xml lists the pages)
+
     def items(self):
         return Pose.objects.published().only("slug", "updated_at").order_by("slug")
 
     def lastmod(self, pose):
         return pose.updated_at
+
+    def get_latest_lastmod(self):
+        # For the index: the newest change, found by its index, where the default would
+        # read every pose.
+        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
 
 
 SITEMAPS = {"pages": PageSitemap, "poses": PoseSitemap}

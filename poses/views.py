@@ -1,7 +1,7 @@
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from poses.browse import Browse
+from poses.browse import FILTERS, Browse
 from poses.models import Pose
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
@@ -22,7 +22,7 @@ class HomeView(ReadOnlyView, TemplateView):
         )
 
 
-@method_decorator(cached_page, name="dispatch")
+@method_decorator(cached_page(params=("q", "page", *FILTERS), search_param="q"), name="dispatch")
 class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"

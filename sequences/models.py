@@ -11,7 +11,7 @@ from markdownx.models import MarkdownxField
 from poses import safety
 from poses.models import ConditionGuidance, Counterpose, Level, Pose, PoseLink, SafetyNote, Step
 from studio.markdown import MAX_MARKDOWN_LENGTH
-from studio.publishing import Publishable, PublishableQuerySet
+from studio.publishing import Publishable, PublishableQuerySet, published_filter
 
 # A hold counted in breaths lasts this long, for the total time and the practise timer: a
 # slow yoga breath (in and out) takes about five seconds.
@@ -36,9 +36,7 @@ class SequenceQuerySet(PublishableQuerySet):
         return self.prefetch_related(
             Prefetch(
                 "items",
-                SequenceItem.objects.filter(pose__in=Pose.objects.published()).select_related(
-                    "pose"
-                ),
+                SequenceItem.objects.filter(published_filter("pose__")).select_related("pose"),
             ),
             Prefetch(
                 "items__pose__safety_notes",
@@ -129,6 +127,7 @@ class Sequence(Publishable):
 
     class Meta:
         ordering = ["title"]
+        indexes = [Publishable.public_index("sequence_public")]
 
     def __str__(self):
         return self.title

@@ -7,7 +7,7 @@ from studio.cache import cached_page
 from studio.views import ReadOnlyView
 
 
-@method_decorator(cached_page, name="dispatch")
+@method_decorator(cached_page(params=("page",)), name="dispatch")
 class SequenceListView(ReadOnlyView, ListView):
     context_object_name = "sequences"
     paginate_by = 24

@@ -5,12 +5,24 @@ see drafts and scheduled pages, as a preview.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+
+def published_filter(prefix=""):
+    """Public now; with a prefix (`"pose__"`), of a related row: a join, where a subquery
+    `pose__in=Pose.objects.published()` would read every public pose."""
+    return Q(
+        **{
+            f"{prefix}status": Publishable.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
 
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_filter())
 
     def scheduled(self):
         """Published, but public only from a time still to come."""
@@ -43,6 +55,14 @@ class Publishable(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def public_index(name):
+        """What every public page asks, public since when (lists, counts, feeds, the next
+        scheduled publication); each model's Meta lists it. The publish time leads: a pose
+        page's linked poses are found by their links' own index, then checked, where a
+        leading status would tempt SQLite to walk every published pose."""
+        return models.Index(fields=["published_at", "status"], name=name)
 
     @property
     def is_published(self):

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # An ETag on every page, and 304 to a browser or proxy that already has it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -168,6 +170,10 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Whole pages are cached on the server only where every web process sees the same cache
+# (studio/cache.py): with Redis, or when the only process says so (`make run`, the tests).
+# Several processes with a cache each would serve pages older than the last save.
+PAGE_CACHE = bool(REDIS_URL) or env_flag("DJANGO_PAGE_CACHE", False)
 
 # HTTPS. Safe defaults with debug off; each can be loosened by its variable (docs/deploy.md).
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

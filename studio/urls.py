@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from poses.feeds import NewPosesFeed
@@ -22,7 +22,20 @@ urlpatterns = [
     path("poses/", include("poses.urls")),
     path("sequences/", include("sequences.urls")),
     path("safe-for-me/", safe_for_me, name="safe_for_me"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sitemaps of at most PoseSitemap.limit poses each: each costs the same
+    # however large the library grows.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
+        name="sitemap_section",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("feeds/poses/", NewPosesFeed(), name="pose_feed"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from poses.models import Pose
+from poses.sitemaps import PoseSitemap
 from tests.conftest import make_draft, make_pose, make_step
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +45,21 @@ def meta(html, name):
 
 
 def sitemap_entries(client):
+    """Every URL of every sitemap that /sitemap.xml (an index) lists, with its lastmod."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    return {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.iter(f"{SITEMAP}url")
-    }
+    index = ElementTree.fromstring(response.content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    entries = {}
+    for location in index.iter(f"{SITEMAP}loc"):
+        response = client.get(location.text)
+        assert response.status_code == 200
+        root = ElementTree.fromstring(response.content)
+        entries.update(
+            (url.findtext(f"{SITEMAP}loc"), url.findtext(f"{SITEMAP}lastmod"))
+            for url in root.iter(f"{SITEMAP}url")
+        )
+    return entries
 
 
 def feed_entries(client):
@@ -281,3 +290,19 @@ def test_a_feed_entry_links_to_the_pose_page(client):
     root = ElementTree.fromstring(client.get("/feeds/poses/").content)
     links = [link.get("href") for link in root.iter(f"{ATOM}link")]
     assert f"http://testserver{pose.get_absolute_url()}" in links
+
+
+def test_the_sitemap_is_an_index_of_pages_of_a_bounded_size(client, monkeypatch):
+    monkeypatch.setattr(PoseSitemap, "limit", 2)
+    poses = [make_pose() for _ in range(5)]
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    sections = [location.text for location in index.iter(f"{SITEMAP}loc")]
+    assert sections == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-poses.xml",
+        "http://testserver/sitemap-poses.xml?p=2",
+        "http://testserver/sitemap-poses.xml?p=3",
+    ]
+    entries = sitemap_entries(client)
+    assert {f"http://testserver{pose.get_absolute_url()}" for pose in poses} <= set(entries)
+    assert client.get("/sitemap-poses.xml?p=4").status_code == 404

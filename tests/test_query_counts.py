@@ -30,6 +30,7 @@ def test_public_pages_cost_the_same_queries_with_30_or_300_poses(client):
         "/poses/?q=asana&level=beginner",
         "/poses/janusirsasana.json",
         "/sitemap.xml",
+        "/sitemap-poses.xml",
         "/feeds/poses/",
         "/sequences/",
     ]
