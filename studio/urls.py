@@ -8,6 +8,7 @@ from poses.feeds import NewPosesFeed
 from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
 from poses.views import HomeView
+from studio import edge
 from studio.views import floor, healthz, markdown_image_upload, markdown_preview, robots_txt
 
 admin.site.site_header = "Studio pose library"
@@ -22,7 +23,7 @@ urlpatterns = [
     path("poses/", include("poses.urls")),
     path("sequences/", include("sequences.urls")),
     path("safe-for-me/", safe_for_me, name="safe_for_me"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", edge.tagged("poses")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("feeds/poses/", NewPosesFeed(), name="pose_feed"),
     path(settings.ADMIN_URL, admin.site.urls),
