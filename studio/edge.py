@@ -27,7 +27,7 @@ KEYS_PER_PURGE = 100  # keeps each header well under Varnish's 8 KB limit
 
 logger = logging.getLogger(__name__)
 
-# model -> the prefix of its own key ("pose" -> "pose-12") and the keys any change adds.
+# model -> the prefix of its own key: "pose" for "pose-12".
 _keyed = {}
 # model -> the keys a change to one of its rows purges (for its many-to-many relations).
 _keys_of = {}
@@ -41,7 +41,9 @@ def tag(request, *keys):
 def tagged(*keys):
     """Write the keys the view tagged (and these) into its response's headers.
 
-    Inside a page cache decorator, so a page served from that cache keeps its keys."""
+    Goes below a page cache decorator, so the response that cache stores has its keys; a
+    page cache must keep them with the page, or its hits reach the edge untagged (and the
+    VCL does not store an untagged page)."""
 
     def decorator(view):
         @wraps(view)
@@ -49,7 +51,7 @@ def tagged(*keys):
             tag(request, *keys)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
-                response.render()  # a template may tag what it shows
+                response.render()  # tags made while rendering count too
             if request.method in ("GET", "HEAD") and not response.streaming:
                 header = " ".join(sorted(request.edge_keys))
                 response["xkey"] = response["Surrogate-Key"] = header
@@ -62,13 +64,13 @@ def tagged(*keys):
 
 def key(instance):
     """The key of one row of a keyed model: "pose-12"."""
-    return f"{_keyed[type(instance)][0]}-{instance.pk}"
+    return f"{_keyed[type(instance)]}-{instance.pk}"
 
 
 def keyed(model, prefix, *also):
     """Pages showing a row of `model` carry its key (`prefix`-id); a change to the row purges
     that key and `also` (the lists it appears in)."""
-    _keyed[model] = (prefix, also)
+    _keyed[model] = prefix
     purges(model, also=also, own_key=True)
 
 
@@ -85,7 +87,7 @@ def purges(model, via=(), also=(), keys=None, own_key=False):
         for field in fields:
             value = getattr(instance, field.attname)
             if value is not None:
-                found.add(f"{_keyed[field.related_model][0]}-{value}")
+                found.add(f"{_keyed[field.related_model]}-{value}")
         return found
 
     def before_save(sender, instance, raw, **kwargs):
@@ -96,7 +98,7 @@ def purges(model, via=(), also=(), keys=None, own_key=False):
         for row in old:
             purge_after_commit(
                 *(
-                    f"{_keyed[field.related_model][0]}-{row[field.attname]}"
+                    f"{_keyed[field.related_model]}-{row[field.attname]}"
                     for field in fields
                     if row[field.attname] is not None
                 )
