@@ -89,8 +89,12 @@ class PosesConfig(AppConfig):
 
 def pages_showing(pose):
     """Keys of the pose pages that name `pose` (and "vocabulary" if guidance offers it as a
-    substitute): a pose just published joins pages that did not list it yet."""
+    substitute): a pose just published joins pages that did not list it yet. (A page that
+    already names it carries its key.)"""
     from poses import models
+
+    if not pose.is_published:
+        return set()
 
     showing = {
         *models.PoseLink.objects.filter(follow_up=pose).values_list("preparatory", flat=True),

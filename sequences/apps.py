@@ -25,7 +25,11 @@ class SequencesConfig(AppConfig):
 
 
 def sequences_showing(pose):
+    """Keys of the sequences that include `pose`: shown there once it is published."""
     from sequences.models import SequenceItem
+
+    if not pose.is_published:
+        return set()
 
     items = SequenceItem.objects.filter(pose=pose).values_list("sequence", flat=True)
     return {f"sequence-{pk}" for pk in items}

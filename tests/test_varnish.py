@@ -246,6 +246,19 @@ def test_an_edit_of_a_pose_purges_the_sequences_that_show_it(edge_cache):
     assert "Renamed Pose In A Class" in get(url)[1]
 
 
+def test_a_pose_just_published_appears_in_the_sequences_that_include_it(edge_cache):
+    draft = make_pose(english_name="Not Yet Published", status="draft")
+    sequence = Sequence.objects.create(title="Noon class", slug="noon", status="published")
+    SequenceItem.objects.create(sequence=sequence, pose=draft, position=1, hold_value=30)
+    url = f"{edge_cache}/sequences/noon/"
+    assert "Not Yet Published" not in get(url)[1]
+
+    draft.status = "published"
+    draft.save()
+
+    assert "Not Yet Published" in get(url)[1]
+
+
 # What each save purges, without Varnish: the keys sent after the commit.
 
 
