@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 FIXTURES := fixtures/janusirsasana.json fixtures/starter_library.json fixtures/more_poses.json fixtures/sample_sequence.json
 
-.PHONY: run serve bench test lint format migrations-check install clean screenshots
+.PHONY: run serve varnish varnish-installed bench test lint format migrations-check install clean screenshots
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,20 @@ serve: install var/secret-key
 	$(SERVE_ENV) $(BIN)/gunicorn studio.wsgi --workers 2 --bind 127.0.0.1:8000 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
+# Varnish on http://127.0.0.1:8080 in front of `make serve`, with the repository's VCL, in the
+# foreground (Ctrl-C stops it). Start the site with `VARNISH_URL=http://127.0.0.1:8080 make serve`
+# so that every save purges the pages it changes (docs/deploy.md, "Varnish in front").
+VARNISHD = $(shell command -v varnishd || echo /usr/sbin/varnishd)
+
+varnish-installed:
+	test -x $(VARNISHD) && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 \
+		|| apt-get install -y -q varnish varnish-modules
+
+varnish: varnish-installed
+	mkdir -p var/varnish
+	$(VARNISHD) -F -j none -n $(CURDIR)/var/varnish/state -a 127.0.0.1:8080 \
+		-f $(CURDIR)/deploy/varnish/studio.vcl -s malloc,256m
+
 # Never part of `make test`: several minutes of load on this machine. BENCH_SIZES=1000 for a
 # quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL.
 bench: install
@@ -62,8 +76,9 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
 # The suite runs on SQLite; with DATABASE_URL pointing at PostgreSQL (as in CI) it runs
-# there too. The browser tests are part of it: they need Chromium at /usr/bin/chromium.
-test: install node_modules/.package-lock.json lint migrations-check
+# there too. The browser tests are part of it: they need Chromium at /usr/bin/chromium; the
+# Varnish tests start a varnishd (installed here when missing).
+test: install node_modules/.package-lock.json varnish-installed lint migrations-check
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in \
 	  postgres*) echo "Running the suite again on PostgreSQL"; $(BIN)/pytest ;; \

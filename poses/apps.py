@@ -8,7 +8,7 @@ class PosesConfig(AppConfig):
 
     def ready(self):
         from poses import fulltext, models
-        from studio import cache, markdown, ordering
+        from studio import cache, edge, markdown, ordering
 
         # What a save does, model by model: nothing here runs for another app's models.
         markdown.render_on_save(self)
@@ -58,3 +58,55 @@ class PosesConfig(AppConfig):
         )
         # A student's own guidance on a cached page is rendered from these.
         cache.loads(models.Pose, lambda ids: models.Pose.objects.filter(pk__in=ids).for_guidance())
+
+        # The edge cache (studio/edge.py): which tagged pages a change purges, after the
+        # commit. After the page cache's receivers, so its pages are renewed first and a
+        # purged page is rendered afresh.
+        edge.keyed(models.Pose, "pose", "poses")
+        edge.purges(models.Pose, keys=pages_showing)
+        for model in (models.Step, models.Benefit, models.SafetyNote):
+            # What a search or a "safe for" filter finds changes too.
+            edge.purges(model, via=("pose",), also=("poses",))
+        edge.purges(models.PoseLink, via=("preparatory", "follow_up"))
+        edge.purges(models.Counterpose, via=("pose", "counterpose"))
+        edge.purges(models.RelatedPose, via=("pose", "related"))
+        edge.purges(models.Synonym, also=("poses",))
+        for model in (
+            models.PoseType,
+            models.Style,
+            models.BodyArea,
+            models.Condition,
+            models.ConditionGuidance,
+        ):
+            edge.purges(model, also=("vocabulary", "poses"))
+        for relation in (
+            models.Pose.pose_types,
+            models.Pose.styles,
+            models.Pose.stretches,
+            models.Pose.strengthens,
+            models.SafetyNote.conditions,
+        ):
+            edge.purges_relation(relation)
+
+
+def pages_showing(pose):
+    """Keys of the pose pages that name `pose` (and "vocabulary" if guidance offers it as a
+    substitute): a pose just published joins pages that did not list it yet. (A page that
+    already names it carries its key.)"""
+    from poses import models
+
+    if not pose.is_published:
+        return set()
+
+    showing = {
+        *models.PoseLink.objects.filter(follow_up=pose).values_list("preparatory", flat=True),
+        *models.PoseLink.objects.filter(preparatory=pose).values_list("follow_up", flat=True),
+        *models.Counterpose.objects.filter(counterpose=pose).values_list("pose", flat=True),
+        *models.RelatedPose.objects.filter(related=pose).values_list("pose", flat=True),
+        *models.SafetyNote.objects.filter(substitute=pose).values_list("pose", flat=True),
+        *models.Pose.objects.filter(starting_position=pose).values_list("pk", flat=True),
+    }
+    keys = {f"pose-{pk}" for pk in showing}
+    if models.ConditionGuidance.objects.filter(substitute=pose).exists():
+        keys.add("vocabulary")
+    return keys

@@ -3,6 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from poses.models import Pose
+from studio import edge
 
 
 class NewPosesFeed(Feed):
@@ -13,6 +14,9 @@ class NewPosesFeed(Feed):
     subtitle = "Poses our teachers have just published, step by step."
     link = reverse_lazy("poses:list")
     size = 20
+
+    def __call__(self, request, *args, **kwargs):
+        return edge.tagged("poses")(super().__call__)(request, *args, **kwargs)
 
     def items(self):
         return Pose.objects.published().order_by("-published_at")[: self.size]

@@ -3,11 +3,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import FILTERS, Browse
 from poses.models import Pose
+from studio import edge
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
 
 
 @method_decorator(cached_page, name="dispatch")
+@method_decorator(edge.tagged("poses"), name="dispatch")
 class HomeView(ReadOnlyView, TemplateView):
     template_name = "home.html"
     featured_count = 6
@@ -23,6 +25,7 @@ class HomeView(ReadOnlyView, TemplateView):
 
 
 @method_decorator(cached_page(params=("q", "page", *FILTERS), search_param="q"), name="dispatch")
+@method_decorator(edge.tagged("poses"), name="dispatch")
 class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"
@@ -39,8 +42,26 @@ class PoseListView(ReadOnlyView, ListView):
 
 
 @method_decorator(cached_page, name="dispatch")
+@method_decorator(edge.tagged("vocabulary"), name="dispatch")
 class PoseDetailView(ReadOnlyView, DetailView):
     context_object_name = "pose"
 
     def get_queryset(self):
         return Pose.objects.visible_to(self.request.user).for_pose_page()
+
+    def get_context_data(self, **kwargs):
+        edge.tag(self.request, *(f"pose-{pk}" for pk in poses_named_on_page(self.object)))
+        return super().get_context_data(**kwargs)
+
+
+def poses_named_on_page(pose):
+    """The pose and every pose whose name its page shows (from what the page prefetched)."""
+    return {
+        pose.pk,
+        pose.starting_position_id,
+        *(link.preparatory_id for link in pose.preparatory_links.all()),
+        *(link.follow_up_id for link in pose.follow_up_links.all()),
+        *(link.counterpose_id for link in pose.counterpose_links.all()),
+        *(link.related_id for link in pose.related_links.all()),
+        *(note.substitute_id for note in pose.safety_notes.all()),
+    } - {None}

@@ -3,11 +3,13 @@ from django.views.generic import DetailView, ListView
 
 from sequences.audit import audit
 from sequences.models import Sequence
+from studio import edge
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
 
 
 @method_decorator(cached_page(params=("page",)), name="dispatch")
+@method_decorator(edge.tagged("sequences"), name="dispatch")
 class SequenceListView(ReadOnlyView, ListView):
     context_object_name = "sequences"
     paginate_by = 24
@@ -17,6 +19,7 @@ class SequenceListView(ReadOnlyView, ListView):
 
 
 @method_decorator(cached_page, name="dispatch")
+@method_decorator(edge.tagged("sequences", "vocabulary"), name="dispatch")
 class SequenceDetailView(ReadOnlyView, DetailView):
     """The class plan; staff also see the audit (they have a session: never cached)."""
 
@@ -26,6 +29,7 @@ class SequenceDetailView(ReadOnlyView, DetailView):
         return Sequence.objects.visible_to(self.request.user).for_sequence_page()
 
     def get_context_data(self, **kwargs):
+        tag_sequence_page(self.request, self.object)
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_active and user.is_staff:
@@ -34,6 +38,7 @@ class SequenceDetailView(ReadOnlyView, DetailView):
 
 
 @method_decorator(cached_page, name="dispatch")
+@method_decorator(edge.tagged("sequences", "vocabulary"), name="dispatch")
 class SequencePractiseView(ReadOnlyView, DetailView):
     """One pose at a time, with a timer (static/js/practise.js); the whole list without JS."""
 
@@ -42,3 +47,17 @@ class SequencePractiseView(ReadOnlyView, DetailView):
 
     def get_queryset(self):
         return Sequence.objects.visible_to(self.request.user).for_sequence_page()
+
+    def get_context_data(self, **kwargs):
+        tag_sequence_page(self.request, self.object)
+        return super().get_context_data(**kwargs)
+
+
+def tag_sequence_page(request, sequence):
+    """The sequence and every pose it names: its poses and their substitutes."""
+    poses = set()
+    for item in sequence.items.all():
+        poses.add(item.pose_id)
+        poses.update(note.substitute_id for note in item.pose.safety_notes.all())
+    poses.discard(None)
+    edge.tag(request, f"sequence-{sequence.pk}", *(f"pose-{pk}" for pk in poses))

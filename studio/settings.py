@@ -175,6 +175,10 @@ if REDIS_URL:
 # Several processes with a cache each would serve pages older than the last save.
 PAGE_CACHE = bool(REDIS_URL) or env_flag("DJANGO_PAGE_CACHE", False)
 
+# The edge caches (Varnish) in front of the site, purged by surrogate key after each save
+# (studio/edge.py, docs/deploy.md): e.g. VARNISH_URL=http://127.0.0.1:8080. Unset: none.
+VARNISH_URLS = env_list("VARNISH_URL", "")
+
 # HTTPS. Safe defaults with debug off; each can be loosened by its variable (docs/deploy.md).
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)

@@ -8,6 +8,7 @@ from poses.feeds import NewPosesFeed
 from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
 from poses.views import HomeView
+from studio import edge
 from studio.views import floor, healthz, markdown_image_upload, markdown_preview, robots_txt
 
 admin.site.site_header = "Studio pose library"
@@ -26,13 +27,13 @@ urlpatterns = [
     # however large the library grows.
     path(
         "sitemap.xml",
-        sitemaps.index,
+        edge.tagged("poses")(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemaps.sitemap,
+        edge.tagged("poses")(sitemaps.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
         name="sitemap_section",
     ),

@@ -215,3 +215,13 @@ def test_the_page_cache_is_on_only_where_every_process_shares_it():
     assert with_redis.stdout.strip() == "True"
     one_process = run_python("-c", setup + check, DJANGO_PAGE_CACHE="1")
     assert one_process.stdout.strip() == "True"
+
+
+def test_a_page_served_from_the_server_cache_keeps_its_surrogate_keys(client):
+    pose = make_pose()
+    first = client.get(pose.get_absolute_url())
+    queries, again = queries_for(client, pose.get_absolute_url())
+    assert queries == 0
+    assert f"pose-{pose.pk}" in first["xkey"].split()
+    assert again["xkey"] == first["xkey"]
+    assert again["Surrogate-Key"] == first["Surrogate-Key"]
