@@ -330,3 +330,10 @@ def test_a_student_with_conditions_does_not_fill_the_visitors_cache(client, knee
     choose(client, knee)
     client.get(sequence.get_absolute_url())
     assert "Avoid for you" not in Client().get(sequence.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/poses/", "/sequences/"])
+def test_safe_for_me_is_in_the_site_menu(client, url):
+    (menu,) = page_elements(client.get(url), "nav", aria_label="Main")
+    links = {link.text: link.attributes["href"] for link in page_elements(menu, "a")}
+    assert links["Safe for me"] == "/safe-for-me/"
