@@ -1,8 +1,11 @@
+from functools import wraps
+
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import Browse
-from poses.models import Pose
+from poses.models import Pose, SearchMiss, search_miss_text
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
 
@@ -22,7 +25,33 @@ class HomeView(ReadOnlyView, TemplateView):
         )
 
 
-@method_decorator(cached_page, name="dispatch")
+def counted_search(params):
+    """The miss text of a search that counts as a miss when it finds nothing: a plain search
+    (no filter narrowed it, so the library itself lacks it), on its first page; else ""."""
+    browse = Browse.from_query_dict(params)
+    if not browse.query or browse.filters or params.get("page", "1") != "1":
+        return ""
+    return search_miss_text(browse.query)
+
+
+def cached_unless_missed(view):
+    """The page cache, except for a search already known to find nothing: that is rendered,
+    and so counted, each time (misses are rare and cheap to render). The first miss is
+    rendered anyway, and says `Cache-Control: private, no-store` so no cache keeps it."""
+    cached = cached_page(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = counted_search(request.GET) if request.method == "GET" else ""
+        if query and SearchMiss.objects.open().filter(query=query).exists():
+            request.known_search_miss = query
+            return view(request, *args, **kwargs)
+        return cached(request, *args, **kwargs)
+
+    return wrapper
+
+
+@method_decorator(cached_unless_missed, name="dispatch")
 class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"
@@ -33,9 +62,20 @@ class PoseListView(ReadOnlyView, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(browse=self.browse, **kwargs)
-        if self.browse.query and not context["paginator"].count:
+        self.missed = bool(self.browse.query and not context["paginator"].count)
+        if self.missed:
             context["suggestions"] = Pose.objects.published().closest_to(self.browse.query)
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        query = counted_search(request.GET) if request.method == "GET" else ""
+        if query and self.missed:
+            SearchMiss.objects.record(query)
+            add_never_cache_headers(response)
+        elif query and getattr(request, "known_search_miss", None) == query:
+            SearchMiss.objects.resolve(query, "Search finds poses now")
+        return response
 
 
 @method_decorator(cached_page, name="dispatch")
