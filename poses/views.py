@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import Browse
 from poses.models import Pose, SearchMiss, search_miss_text
+from poses.suggestions import suggested_conditions, suggested_poses
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
 
@@ -64,7 +65,9 @@ class PoseListView(ReadOnlyView, ListView):
         context = super().get_context_data(browse=self.browse, **kwargs)
         self.missed = bool(self.browse.query and not context["paginator"].count)
         if self.missed:
-            context["suggestions"] = Pose.objects.published().closest_to(self.browse.query)
+            conditions = suggested_conditions(self.browse)
+            context["suggested_conditions"] = conditions
+            context["suggestions"] = suggested_poses(self.browse.query, conditions)
         return context
 
     def get(self, request, *args, **kwargs):

@@ -1,5 +1,5 @@
-"""Searches that found nothing: counted for staff (without anything about who searched),
-for staff to learn from."""
+"""Searches that found nothing: counted for staff (without anything about who searched)
+and answered with suggestions that make sense."""
 
 import pytest
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from poses.models import MAX_SEARCH_MISSES, SearchMiss
-from tests.conftest import card_names
+from tests.conftest import card_names, page_elements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library", "empty_page_cache")]
 
@@ -33,6 +33,14 @@ def search(client, query, **params):
     response = client.get("/poses/", {"q": query, **params})
     assert response.status_code == 200
     return response
+
+
+def suggestions(response):
+    return [
+        link.text
+        for paragraph in page_elements(response, "p", class_="suggestions")
+        for link in page_elements(paragraph, "a")
+    ]
 
 
 # Counting misses
@@ -110,3 +118,38 @@ def test_a_known_miss_that_finds_a_pose_now_is_marked_fixed(client):
     miss = SearchMiss.objects.get(query="tree")
     assert miss.resolved_at is not None
     assert miss.count == 1
+
+
+# Suggestions that make sense
+
+
+def test_a_misspelt_name_suggests_the_pose(client):
+    response = search(client, "chatarunga")
+    assert suggestions(response) == ["Chaturanga Dandasana (Four-Limbed Staff Pose)"]
+
+
+def test_a_condition_suggests_safe_for_me_and_its_filter(client):
+    response = search(client, "pregnancy")
+    (pointer,) = page_elements(response, "p", class_="safe-for-pointer")
+    assert page_elements(pointer, "a", href="/poses/?safe_for=pregnancy")
+    assert page_elements(pointer, "a", href="/safe-for-me/")
+    assert suggestions(response) == []
+
+
+def test_a_claim_word_of_a_condition_suggests_its_filter(client):
+    response = search(client, "sciatica")
+    assert page_elements(response, "a", href="/poses/?safe_for=back-injury")
+    assert page_elements(response, "a", href="/safe-for-me/")
+
+
+def test_back_pain_points_to_back_injury_and_never_suggests_bakasana(client):
+    for query in ("back pain", "bakpain"):
+        response = search(client, query)
+        assert "Bakasana" not in suggestions(response)
+    assert page_elements(search(client, "back pain"), "a", href="/poses/?safe_for=back-injury")
+
+
+@pytest.mark.parametrize("query", ["asthma", "headache", "insomnia"])
+def test_an_unrelated_query_suggests_no_pose(client, query):
+    # Asthma is no Ashtanga Namaskara, a headache no Head-to-Knee Pose.
+    assert suggestions(search(client, query)) == []
