@@ -37,8 +37,9 @@ def counted_search(params):
 
 def cached_unless_missed(view):
     """The page cache, except for a search already known to find nothing: that is rendered,
-    and so counted, each time (misses are rare and cheap to render). The first miss is
-    rendered anyway, and says `Cache-Control: private, no-store` so no cache keeps it."""
+    and so counted, each time (misses are rare; one renders like any uncached search). The
+    first miss is rendered anyway, and says `Cache-Control: private, no-store` so that a
+    cache honouring it keeps none; then this lookup is no longer needed."""
     cached = cached_page(view)
 
     @wraps(view)
@@ -77,7 +78,7 @@ class PoseListView(ReadOnlyView, ListView):
             SearchMiss.objects.record(query)
             add_never_cache_headers(response)
         elif query and getattr(request, "known_search_miss", None) == query:
-            SearchMiss.objects.resolve(query, "Search finds poses now")
+            SearchMiss.objects.resolve(query, "the search finds poses now")
         return response
 
 
