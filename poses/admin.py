@@ -5,17 +5,20 @@ from adminsortable2.admin import SortableAdminBase, SortableStackedInline, Sorta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from poses.browse import Browse
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm
 from poses.history import compare
@@ -31,11 +34,13 @@ from poses.models import (
     PoseType,
     RelatedPose,
     SafetyNote,
+    SearchMiss,
     Step,
     Style,
     Synonym,
 )
 from poses.safety import benefit_conflicts
+from poses.validators import validate_name
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, object_or_404
 from studio.images import CleanImageField
 from studio.ordering import OrderedInline, RestoresOrderedChildren
@@ -492,3 +497,201 @@ class CounterposeAdmin(VersionAdmin):
     search_fields = ("pose__sanskrit_name", "counterpose__sanskrit_name")
     autocomplete_fields = ("pose", "counterpose")
     list_select_related = ("pose", "counterpose")
+
+
+class SearchMissStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return (("open", "Not fixed yet"), ("fixed", "Fixed"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "fixed":
+            return queryset.exclude(resolved_at=None)
+        return queryset
+
+
+class OtherNameForm(forms.Form):
+    pose = forms.ModelChoiceField(
+        Pose.objects.all(),
+        # Any foreign key to Pose gives the picker the pose admin's search-as-you-type.
+        widget=AutocompleteSelect(Pose._meta.get_field("starting_position"), admin.site),
+        help_text="Type a few letters of the pose's name.",
+    )
+    name = forms.CharField(
+        label="add this other name",
+        max_length=Pose._meta.get_field("english_name").max_length,
+        validators=[validate_name],
+        help_text="As students should see it on the pose's page; change its capitals if you like.",
+    )
+
+
+class SynonymFromMissForm(forms.ModelForm):
+    class Meta:
+        model = Synonym
+        fields = ("words", "alternatives")
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What students searched for and found nothing, most frequent first, with the two fixes:
+    another name of a pose, or a synonym. Read-only otherwise: misses are only counted."""
+
+    list_display = ("query", "count", "first_seen_on", "last_seen_on")
+    list_filter = (SearchMissStatusFilter,)
+    search_fields = ("query",)
+
+    @admin.display(description="first seen", ordering="first_seen")
+    def first_seen_on(self, miss):
+        return date_format(timezone.localtime(miss.first_seen), "j M Y")
+
+    @admin.display(description="last seen", ordering="last_seen")
+    def last_seen_on(self, miss):
+        return date_format(timezone.localtime(miss.last_seen), "j M Y")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def can_add_other_name(self, request, pose=None):
+        return self.admin_site._registry[Pose].has_change_permission(request, pose)
+
+    def can_add_synonym(self, request):
+        return self.admin_site._registry[Synonym].has_add_permission(request)
+
+    def get_list_display(self, request):
+        can_name = self.can_add_other_name(request)
+        can_add_synonym = self.can_add_synonym(request)
+
+        @admin.display(description="fix")
+        def fix(miss):
+            if miss.resolved_at:
+                return f"Fixed: {miss.resolution}"
+            links = []
+            if can_name:
+                links.append(("other_name", "Add as another name of a pose…"))
+            if can_add_synonym:
+                links.append(("synonym", "Add as a synonym…"))
+            return format_html_join(
+                " · ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse(f"admin:poses_searchmiss_{fix}", args=[miss.pk]), label)
+                    for fix, label in links
+                ),
+            )
+
+        query, count, *seen = self.list_display
+        return (query, count, fix, *seen)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/other-name/",
+                view(self.other_name_view),
+                name="poses_searchmiss_other_name",
+            ),
+            path(
+                "<path:object_id>/synonym/",
+                view(self.synonym_view),
+                name="poses_searchmiss_synonym",
+            ),
+            *super().get_urls(),
+        ]
+
+    def open_miss(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        miss = object_or_404(self, request, object_id)
+        if miss.resolved_at:
+            self.message_user(request, f"“{miss.query}” is fixed already: {miss.resolution}.")
+        return miss
+
+    def back_to_list(self):
+        return HttpResponseRedirect(reverse("admin:poses_searchmiss_changelist"))
+
+    def other_name_view(self, request, object_id):
+        miss = self.open_miss(request, object_id)
+        if not self.can_add_other_name(request):
+            raise PermissionDenied
+        if miss.resolved_at:
+            return self.back_to_list()
+        form = OtherNameForm(request.POST or None, initial={"name": miss.query})
+        if form.is_valid():
+            pose, name = form.cleaned_data["pose"], form.cleaned_data["name"].strip()
+            if not self.can_add_other_name(request, pose):
+                raise PermissionDenied
+            pose.other_names = "\n".join([*pose.other_names_list(), name])
+            try:
+                pose.clean_fields(
+                    exclude=[f.name for f in Pose._meta.fields if f.name != "other_names"]
+                )
+            except ValidationError as error:
+                form.add_error("name", error.message_dict["other_names"])
+            else:
+                with transaction.atomic(), reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(
+                        f"Added the other name “{name}” (a search that found nothing)."
+                    )
+                    pose.save()
+                    SearchMiss.objects.resolve(
+                        miss.query, f"added as another name of {pose.sanskrit_name}"
+                    )
+                self.message_user(
+                    request,
+                    format_html(
+                        "“{}” is now another name of <a href='{}'>{}</a>: "
+                        "a search for it finds the pose.",
+                        name,
+                        reverse("admin:poses_pose_change", args=[pose.pk]),
+                        pose.sanskrit_name,
+                    ),
+                    messages.SUCCESS,
+                )
+                return self.back_to_list()
+        return self.fix_page(request, miss, form, "Add as another name of a pose")
+
+    def synonym_view(self, request, object_id):
+        miss = self.open_miss(request, object_id)
+        if not self.can_add_synonym(request):
+            raise PermissionDenied
+        if miss.resolved_at:
+            return self.back_to_list()
+        form = SynonymFromMissForm(request.POST or None, initial={"words": miss.query})
+        if form.is_valid():
+            synonym = form.save()
+            if Browse.from_query_dict({"q": miss.query}).poses().exists():
+                SearchMiss.objects.resolve(miss.query, f"synonym {synonym}")
+                self.message_user(
+                    request,
+                    f"Added the synonym {synonym}: a search for “{miss.query}” finds poses now.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Added the synonym {synonym}, but a search for “{miss.query}” still finds "
+                    "nothing: the library may not use those words. The search stays on this list; "
+                    "edit the synonym under Synonyms.",
+                    messages.WARNING,
+                )
+            return self.back_to_list()
+        return self.fix_page(request, miss, form, "Add as a synonym")
+
+    def fix_page(self, request, miss, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "miss": miss,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/poses/searchmiss/fix.html", context)

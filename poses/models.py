@@ -4,7 +4,7 @@ from difflib import get_close_matches
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -1170,3 +1170,77 @@ class Counterpose(models.Model):
     def clean(self):
         if self.pose_id and self.pose_id == self.counterpose_id:
             raise ValidationError({"counterpose": "A pose cannot be its own counterpose."})
+
+
+# Searches that found nothing, for staff to learn from (issue 16).
+
+MAX_SEARCH_MISS_LENGTH = 100  # longer queries are noise (or a flood), never a pose's name
+MAX_SEARCH_MISSES = 1_000  # rows kept; beyond it the rarest, oldest miss makes room
+
+
+def search_miss_text(query: str) -> str:
+    """A query as a miss is kept: lower case, whitespace collapsed. Empty when it is not
+    worth keeping: longer than MAX_SEARCH_MISS_LENGTH, or without a single letter."""
+    text = " ".join(query.casefold().split())
+    if len(text) > MAX_SEARCH_MISS_LENGTH or not any(c.isalpha() for c in text):
+        return ""
+    return text
+
+
+class SearchMissQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def record(self, query):
+        """Count one more search for `query` (from search_miss_text) that found nothing:
+        one UPDATE, or an INSERT the first time (a concurrent first insert is caught by the
+        unique constraint, and counted as an update). A resolved miss that misses again is
+        open again."""
+        now = timezone.now()
+        again = {"count": F("count") + 1, "last_seen": now, "resolved_at": None, "resolution": ""}
+        if self.filter(query=query).update(**again):
+            return
+        try:
+            with transaction.atomic():
+                self.create(query=query, first_seen=now, last_seen=now)
+        except IntegrityError:
+            self.filter(query=query).update(**again)
+            return
+        self.make_room()
+
+    def make_room(self, keep=MAX_SEARCH_MISSES):
+        """Keep at most `keep` rows: resolved misses go first, then the rarest and oldest."""
+        excess = self.count() - keep
+        if excess > 0:
+            doomed = self.order_by(
+                F("resolved_at").asc(nulls_last=True), "count", "last_seen"
+            ).values_list("pk", flat=True)[:excess]
+            self.filter(pk__in=list(doomed)).delete()
+
+    def resolve(self, query, resolution):
+        return self.filter(query=query).update(resolved_at=timezone.now(), resolution=resolution)
+
+
+class SearchMiss(models.Model):
+    """A search on the pose list that found no pose: what was typed, how often, when first
+    and last. Nothing about who searched (no user, session, address or browser)."""
+
+    query = models.CharField("search", max_length=MAX_SEARCH_MISS_LENGTH)
+    count = models.PositiveIntegerField("how often", default=1)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField("fixed", null=True, blank=True)
+    resolution = models.CharField("how it was fixed", max_length=300, blank=True)
+
+    objects = SearchMissQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-count", "-last_seen"]
+        verbose_name = "search that found nothing"
+        verbose_name_plural = "searches that found nothing"
+        constraints = [
+            models.UniqueConstraint(fields=["query"], name="search_miss_unique_query"),
+        ]
+
+    def __str__(self):
+        return self.query

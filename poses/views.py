@@ -1,8 +1,10 @@
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import FILTERS, Browse
-from poses.models import Pose
+from poses.models import Pose, SearchMiss, search_miss_text
+from poses.suggestions import suggested_conditions, suggested_poses
 from studio import edge
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
@@ -24,6 +26,16 @@ class HomeView(ReadOnlyView, TemplateView):
         )
 
 
+def counted_search(params):
+    """The miss text of a search that counts as a miss when it finds nothing: a plain search
+    (no filter narrowed it, so the library itself lacks it), on its first page; else ""."""
+    browse = Browse.from_query_dict(params)
+    if not browse.query or browse.filters or params.get("page", "1") != "1":
+        return ""
+    return search_miss_text(browse.query)
+
+
+# A search that finds nothing says `no-store`: never cached, so each one is counted.
 @method_decorator(cached_page(params=("q", "page", *FILTERS), search_param="q"), name="dispatch")
 @method_decorator(edge.tagged("poses"), name="dispatch")
 class PoseListView(ReadOnlyView, ListView):
@@ -36,9 +48,22 @@ class PoseListView(ReadOnlyView, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(browse=self.browse, **kwargs)
-        if self.browse.query and not context["paginator"].count:
-            context["suggestions"] = Pose.objects.published().closest_to(self.browse.query)
+        self.missed = bool(self.browse.query and not context["paginator"].count)
+        if self.missed:
+            conditions = suggested_conditions(self.browse)
+            context["suggested_conditions"] = conditions
+            context["suggestions"] = suggested_poses(self.browse.query, conditions)
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        query = counted_search(request.GET) if request.method == "GET" else ""
+        if query and self.missed:
+            SearchMiss.objects.record(query)
+            add_never_cache_headers(response)
+        elif query and SearchMiss.objects.open().filter(query=query).exists():
+            SearchMiss.objects.resolve(query, "the search finds poses now")
+        return response
 
 
 @method_decorator(cached_page, name="dispatch")

@@ -201,12 +201,18 @@ def shared_page(request, view, args, kwargs, *, short):
     if stored:
         return stored_response(stored), timeout
     response = render_shared(request, view, args, kwargs)
-    if settings.PAGE_CACHE and key and timeout and response.status_code == 200:
+    if settings.PAGE_CACHE and key and timeout and is_shareable(response):
         try:
             cache.set(key, stored_form(response), timeout)
         except Exception:
             logger.exception("Page cache unavailable: %s not stored", request.path)
     return response, timeout
+
+
+def is_shareable(response):
+    """A page the view did not keep to one visitor (`private`, `no-store`)."""
+    control = response.get("Cache-Control", "")
+    return response.status_code == 200 and "private" not in control and "no-store" not in control
 
 
 def render_shared(request, view, args, kwargs):
@@ -272,7 +278,9 @@ def finish(request, response, who, timeout):
             response.render()
         response.content = MARKER.sub(b"", response.content)
     patch_vary_headers(response, ["Cookie"])
-    if who == "anonymous" and timeout and response.status_code in (200, 404):
+    if "no-store" in response.get("Cache-Control", ""):
+        return response  # the view's word: kept by no one
+    if who == "anonymous" and timeout and is_shareable(response):
         patch_cache_control(
             response, public=True, max_age=min(BROWSER_SECONDS, timeout), s_maxage=timeout
         )

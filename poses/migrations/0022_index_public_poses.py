@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poses', '0019_validate_names_and_markdown_length'),
+        ('poses', '0020_search_misses'),
     ]
 
     operations = [
