@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from poses.models import Pose
-from tests.conftest import make_draft, make_pose, make_step
+from tests.factories import make_draft, make_pose, make_step
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from poses.models import Benefit, Pose, PoseLink, SafetyNote, Step
+from tests.factories import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +73,6 @@ def load_poses():
     out = io.StringIO()
     call_command("load_poses", str(FIXTURE), stdout=out)
     return out.getvalue()
-
-
-def row_counts():
-    """Rows in every table of the pose library, many-to-many tables included."""
-    models = apps.get_app_config("poses").get_models(include_auto_created=True)
-    return {model._meta.label_lower: model.objects.count() for model in models}
 
 
 def fixture_counts():
@@ -236,9 +230,7 @@ def janu_page(django_db_setup, django_db_blocker):
     """The fixture loaded and the page read once for the class, rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_fixture()
-        cache.clear()
         response = Client().get("/poses/janusirsasana/")
-        cache.clear()
         assert response.status_code == 200
         yield response.content.decode()
         transaction.set_rollback(True)

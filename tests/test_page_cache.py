@@ -2,33 +2,19 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from poses.models import BodyArea, Condition, PoseLink, PoseType, RelatedPose, SafetyNote, Step
-from tests.conftest import make_benefit, make_pose, make_safety_note, make_staff, make_step
+from tests.factories import make_benefit, make_pose, make_safety_note, make_staff, make_step
+from tests.pages import queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def html(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return len(queries)
 
 
 def test_a_second_visit_is_served_without_touching_the_database(client):

@@ -5,14 +5,8 @@ import pytest
 
 from poses.models import SearchKey
 from poses.search import MAX_TYPO_KEYS, TYPO_MAX_LENGTH, search_key, typo_keys
-from tests.conftest import (
-    card_names,
-    make_draft,
-    make_pose,
-    make_step,
-    page_elements,
-    result_count,
-)
+from tests.factories import make_draft, make_pose, make_step
+from tests.pages import card_names, page_elements, result_count
 
 pytestmark = [
     pytest.mark.django_db,
