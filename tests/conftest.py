@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
+from django.utils import timezone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +30,18 @@ def empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def move_clock(monkeypatch):
+    """Move the clock forward to a given moment: the site's (what is published by then) and
+    the wall clock that cached entries expire by."""
+
+    def move_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        monkeypatch.setattr(time, "time", moment.timestamp)
+
+    return move_to
 
 
 def load_janusirsasana_fixture():

@@ -13,7 +13,7 @@ from tests.pages import card_names, counted_get, page_elements, result_count
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("janusirsasana_library", "empty_page_cache"),
+    pytest.mark.usefixtures("janusirsasana_library"),
 ]
 
 ALL_FIXTURE_POSES = [

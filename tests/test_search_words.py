@@ -11,7 +11,7 @@ from poses.models import Pose, Synonym
 from tests.factories import make_pose, make_step
 from tests.pages import card_names, page_elements
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library", "empty_page_cache")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library")]
 
 FIXTURES = ["janusirsasana.json", "starter_library.json", "more_poses.json"]
 
