@@ -129,18 +129,6 @@ def test_loading_the_fixture_twice_adds_nothing():
     assert row_counts() == once
 
 
-def test_janusirsasana_has_the_seeds_eight_steps_in_order():
-    load_fixture()
-    steps = Step.objects.filter(pose__slug="janusirsasana").order_by("position")
-    assert [step.title.casefold() for step in steps] == [t.casefold() for t in SEED_STEP_TITLES]
-
-
-def test_janusirsasana_has_nine_benefits_and_seven_precautions():
-    load_fixture()
-    assert Benefit.objects.filter(pose__slug="janusirsasana").count() == 9
-    assert SafetyNote.objects.filter(pose__slug="janusirsasana").count() == 7
-
-
 def test_load_poses_on_an_empty_library_loads_everything():
     output = load_poses()
     counts = row_counts()
@@ -206,13 +194,34 @@ def test_load_poses_keeps_a_pose_whose_web_address_a_teacher_changed():
     assert Pose.objects.get(sanskrit_name="Janusirsasana").slug == "janu-sirsasana"
 
 
-def test_loaded_markdown_is_rendered_to_html():
-    load_fixture()
-    pose = Pose.objects.get(slug="janusirsasana")
-    assert "Krishnamacharya" in pose.introduction_html
-    assert pose.introduction_html.startswith("<p>")
-    step = pose.steps.get(position=1)
-    assert 'href="/poses/dandasana/"' in step.instruction_html
+# What the loaded fixture holds: loaded once for the class, read by each test.
+
+
+@pytest.fixture(scope="class")
+def loaded_fixture(django_db_setup, django_db_blocker):
+    """The fixture loaded once for the class and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_fixture()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("loaded_fixture")
+class TestTheLoadedFixture:
+    def test_janusirsasana_has_the_seeds_eight_steps_in_order(self):
+        steps = Step.objects.filter(pose__slug="janusirsasana").order_by("position")
+        assert [step.title.casefold() for step in steps] == [t.casefold() for t in SEED_STEP_TITLES]
+
+    def test_janusirsasana_has_nine_benefits_and_seven_precautions(self):
+        assert Benefit.objects.filter(pose__slug="janusirsasana").count() == 9
+        assert SafetyNote.objects.filter(pose__slug="janusirsasana").count() == 7
+
+    def test_loaded_markdown_is_rendered_to_html(self):
+        pose = Pose.objects.get(slug="janusirsasana")
+        assert "Krishnamacharya" in pose.introduction_html
+        assert pose.introduction_html.startswith("<p>")
+        step = pose.steps.get(position=1)
+        assert 'href="/poses/dandasana/"' in step.instruction_html
 
 
 # The Janusirsasana page shows the whole seed article.
