@@ -4,12 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from poses.models import (
-    Condition,
-    PoseLink,
-    RelatedPose,
-    Step,
-)
+from poses.models import Condition, PoseLink, RelatedPose, Step
 from tests.factories import (
     make_draft,
     make_full_pose,

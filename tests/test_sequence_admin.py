@@ -9,17 +9,8 @@ from reversion.models import Version
 
 from sequences.models import Sequence
 from tests.admin_forms import SEQUENCE_ADD_URL as ADD_URL
-from tests.admin_forms import (
-    admin_post_data,
-    assert_saved,
-    change_url,
-    item_row,
-    sequence_fields,
-)
-from tests.factories import (
-    make_pose,
-    make_sequence,
-)
+from tests.admin_forms import admin_post_data, assert_saved, change_url, item_row, sequence_fields
+from tests.factories import make_pose, make_sequence
 from tests.pages import page_elements
 
 pytestmark = pytest.mark.django_db

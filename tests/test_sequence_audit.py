@@ -5,13 +5,7 @@ import pytest
 from poses.models import Counterpose, PoseLink, PoseType, RelatedPose
 from sequences.audit import audit
 from sequences.models import Sequence
-from tests.factories import (
-    make_draft,
-    make_item,
-    make_pose,
-    make_sequence,
-    make_step,
-)
+from tests.factories import make_draft, make_item, make_pose, make_sequence, make_step
 
 pytestmark = pytest.mark.django_db
 

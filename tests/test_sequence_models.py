@@ -12,12 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from poses.models import Condition
 from sequences.audit import audit
 from sequences.models import SECONDS_PER_BREATH, Sequence, SequenceItem
-from tests.factories import (
-    make_item,
-    make_pose,
-    make_safety_note,
-    make_sequence,
-)
+from tests.factories import make_item, make_pose, make_safety_note, make_sequence
 from tests.pages import page_elements
 
 pytestmark = pytest.mark.django_db

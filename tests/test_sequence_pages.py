@@ -8,13 +8,7 @@ from django.utils import timezone
 
 from poses.models import Condition, SafetyNote
 from sequences.models import Sequence
-from tests.factories import (
-    make_item,
-    make_pose,
-    make_safety_note,
-    make_sequence,
-    make_staff,
-)
+from tests.factories import make_item, make_pose, make_safety_note, make_sequence, make_staff
 from tests.pages import counted_get, page_elements, queries_for
 
 pytestmark = pytest.mark.django_db

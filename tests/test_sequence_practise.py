@@ -4,11 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import (
-    make_item,
-    make_pose,
-    make_sequence,
-)
+from tests.factories import make_item, make_pose, make_sequence
 from tests.pages import page_elements
 
 pytestmark = pytest.mark.django_db
