@@ -58,9 +58,9 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run.py
 
-# The figures' contact sheet, docs/figures.png: every fixture figure, named, drawn by Chromium
-# from a scratch database. Never part of `make test`; the README's other screenshots are taken
-# by the browser tests as they run.
+# The README's pictures, drawn by Chromium from a scratch database of the fixtures: the
+# figures' contact sheet, docs/figures.png, and the pages in docs/screenshots/ (the browser
+# tests write nothing into the repository). Never part of `make test`.
 SHEET_ENV = DJANGO_DEBUG=1 DATABASE_URL=sqlite:///var/screenshots.sqlite3
 screenshots: install
 	mkdir -p var
@@ -68,6 +68,7 @@ screenshots: install
 	$(SHEET_ENV) $(MANAGE) migrate --no-input -v0
 	$(SHEET_ENV) $(MANAGE) load_poses $(FIXTURES)
 	$(SHEET_ENV) $(MANAGE) figure_sheet docs/figures.png
+	$(SHEET_ENV) $(BIN)/python -m tests.browser.screenshots docs/screenshots
 	rm -f var/screenshots.sqlite3
 
 # The browser tests' tools, from npm: axe-core and the Nu Html Checker. No install scripts:

@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from tests.conftest import make_pose
+from tests.factories import make_pose
 
 pytestmark = pytest.mark.django_db
 

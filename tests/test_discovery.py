@@ -14,7 +14,7 @@ from PIL import Image
 
 from poses.models import Pose
 from poses.sitemaps import PoseSitemap
-from tests.conftest import make_draft, make_pose, make_step
+from tests.factories import make_draft, make_pose, make_step
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import json
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -27,16 +26,17 @@ from poses.models import (
     Step,
     Style,
 )
-from tests.conftest import (
-    load_janusirsasana_fixture,
+from tests.conftest import load_janusirsasana_fixture, run_python
+from tests.factories import (
     make_benefit,
     make_draft,
     make_pose,
     make_safety_note,
     make_staff,
     make_step,
+    make_teacher,
     make_user,
-    run_python,
+    row_counts,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +88,6 @@ def small_library():
 
 def library_as_dicts():
     return {pose.slug: pose_to_dict(pose) for pose in for_exchange(Pose.objects.all())}
-
-
-def row_counts(models=EVERY_MODEL + VOCABULARY_MODELS):
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def empty_the_library():
@@ -195,7 +191,7 @@ def test_round_trip_into_an_empty_library_reproduces_every_pose():
     # an import (rightly) checks new notes against it.
     SafetyNote.objects.filter(kind="avoid", substitute=None).update(no_substitute=True)
     # Vocabulary no pose uses does not travel; library_as_dicts() compares the terms used.
-    before, counts = library_as_dicts(), row_counts(EVERY_MODEL)
+    before, counts = library_as_dicts(), row_counts(*EVERY_MODEL)
     data = exported()
     empty_the_library()
 
@@ -203,7 +199,7 @@ def test_round_trip_into_an_empty_library_reproduces_every_pose():
 
     assert result.ok, result.errors
     assert library_as_dicts() == before
-    assert row_counts(EVERY_MODEL) == counts
+    assert row_counts(*EVERY_MODEL) == counts
 
 
 def test_round_trip_renders_markdown_and_indexes_for_search(django_capture_on_commit_callbacks):
@@ -1242,12 +1238,6 @@ def test_a_name_with_a_word_in_devanagari_is_accepted():
 
 
 # Who may import what: the same permissions as the admin's forms
-
-
-def make_teacher():
-    teacher = make_staff("asha")
-    teacher.groups.add(Group.objects.get(name="Teachers"))
-    return get_user_model().objects.get(pk=teacher.pk)  # without cached permissions
 
 
 def test_a_teacher_may_import_changes_to_a_poses_text_and_steps():

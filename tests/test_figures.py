@@ -24,10 +24,9 @@ from poses.figures import (
     validate_figure,
 )
 from poses.models import Pose
-from sequences.models import Sequence, SequenceItem
-from tests.conftest import make_draft, make_pose, make_step
-from tests.test_admin import admin_post_data, assert_saved, change_url, form_errors, pose_fields
-from tests.test_pose_page import POSE_PAGE_QUERIES, make_full_pose
+from tests.admin_forms import admin_post_data, assert_saved, change_url, form_errors, pose_fields
+from tests.factories import make_draft, make_full_pose, make_pose, make_sequence, make_step
+from tests.test_pose_page import POSE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +60,6 @@ def standing(**overrides):
     }
     figure.update(overrides)
     return figure
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def error_text(figure):
@@ -243,15 +235,6 @@ def test_cards_in_the_list_and_search_results_show_each_figure(client):
     assert "<title>Figure of Vrksasana</title>" in listing
     results = client.get("/poses/", {"q": first.english_name}).content.decode()
     assert "<title>Figure of Tadasana</title>" in results
-
-
-def make_sequence(*poses):
-    sequence = Sequence.objects.create(
-        title="Morning class", slug="morning-class", status=Sequence.Status.PUBLISHED
-    )
-    for position, pose in enumerate(poses, start=1):
-        SequenceItem.objects.create(sequence=sequence, pose=pose, position=position, hold_value=30)
-    return sequence
 
 
 def test_the_sequence_page_shows_each_pose_as_a_figure(client):

@@ -4,23 +4,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from poses.models import BodyArea, Condition, Level, PoseType, SafetyNote
-from tests.conftest import (
-    card_names,
-    make_draft,
-    make_pose,
-    make_safety_note,
-    page_elements,
-    result_count,
-)
+from tests.factories import make_draft, make_pose, make_safety_note
+from tests.pages import card_names, counted_get, page_elements, result_count
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("janusirsasana_library", "empty_page_cache"),
+    pytest.mark.usefixtures("janusirsasana_library"),
 ]
 
 ALL_FIXTURE_POSES = [
@@ -377,10 +370,8 @@ def pages_at_two_sizes(janusirsasana_library, django_db_blocker):
         client = Client()
         client.get(url)  # anything done only once per process is not counted
         cache.clear()  # a page served from the cache would make no queries at all
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(queries), card_names(response)
+        queries, response = counted_get(client, url)
+        return queries, card_names(response)
 
     measured = {}
     with django_db_blocker.unblock(), transaction.atomic():
@@ -389,7 +380,6 @@ def pages_at_two_sizes(janusirsasana_library, django_db_blocker):
             for url in ["/poses/", FILTERED]:
                 measured[size, url] = render(url)
         transaction.set_rollback(True)
-    cache.clear()
     return measured
 
 

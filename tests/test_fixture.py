@@ -7,12 +7,12 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from poses.models import Benefit, Pose, PoseLink, SafetyNote, Step
+from tests.factories import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +75,6 @@ def load_poses():
     return out.getvalue()
 
 
-def row_counts():
-    """Rows in every table of the pose library, many-to-many tables included."""
-    models = apps.get_app_config("poses").get_models(include_auto_created=True)
-    return {model._meta.label_lower: model.objects.count() for model in models}
-
-
 def fixture_counts():
     """Rows the fixture file describes, many-to-many tables included."""
     counts = Counter()
@@ -133,18 +127,6 @@ def test_loading_the_fixture_twice_adds_nothing():
     once = row_counts()
     load_fixture()
     assert row_counts() == once
-
-
-def test_janusirsasana_has_the_seeds_eight_steps_in_order():
-    load_fixture()
-    steps = Step.objects.filter(pose__slug="janusirsasana").order_by("position")
-    assert [step.title.casefold() for step in steps] == [t.casefold() for t in SEED_STEP_TITLES]
-
-
-def test_janusirsasana_has_nine_benefits_and_seven_precautions():
-    load_fixture()
-    assert Benefit.objects.filter(pose__slug="janusirsasana").count() == 9
-    assert SafetyNote.objects.filter(pose__slug="janusirsasana").count() == 7
 
 
 def test_load_poses_on_an_empty_library_loads_everything():
@@ -212,13 +194,34 @@ def test_load_poses_keeps_a_pose_whose_web_address_a_teacher_changed():
     assert Pose.objects.get(sanskrit_name="Janusirsasana").slug == "janu-sirsasana"
 
 
-def test_loaded_markdown_is_rendered_to_html():
-    load_fixture()
-    pose = Pose.objects.get(slug="janusirsasana")
-    assert "Krishnamacharya" in pose.introduction_html
-    assert pose.introduction_html.startswith("<p>")
-    step = pose.steps.get(position=1)
-    assert 'href="/poses/dandasana/"' in step.instruction_html
+# What the loaded fixture holds: loaded once for the class, read by each test.
+
+
+@pytest.fixture(scope="class")
+def loaded_fixture(django_db_setup, django_db_blocker):
+    """The fixture loaded once for the class and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_fixture()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("loaded_fixture")
+class TestTheLoadedFixture:
+    def test_janusirsasana_has_the_seeds_eight_steps_in_order(self):
+        steps = Step.objects.filter(pose__slug="janusirsasana").order_by("position")
+        assert [step.title.casefold() for step in steps] == [t.casefold() for t in SEED_STEP_TITLES]
+
+    def test_janusirsasana_has_nine_benefits_and_seven_precautions(self):
+        assert Benefit.objects.filter(pose__slug="janusirsasana").count() == 9
+        assert SafetyNote.objects.filter(pose__slug="janusirsasana").count() == 7
+
+    def test_loaded_markdown_is_rendered_to_html(self):
+        pose = Pose.objects.get(slug="janusirsasana")
+        assert "Krishnamacharya" in pose.introduction_html
+        assert pose.introduction_html.startswith("<p>")
+        step = pose.steps.get(position=1)
+        assert 'href="/poses/dandasana/"' in step.instruction_html
 
 
 # The Janusirsasana page shows the whole seed article.
@@ -236,9 +239,7 @@ def janu_page(django_db_setup, django_db_blocker):
     """The fixture loaded and the page read once for the class, rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_fixture()
-        cache.clear()
         response = Client().get("/poses/janusirsasana/")
-        cache.clear()
         assert response.status_code == 200
         yield response.content.decode()
         transaction.set_rollback(True)

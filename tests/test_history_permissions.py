@@ -2,21 +2,13 @@
 
 import pytest
 import reversion
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from reversion.models import Version
 
 from poses.models import Counterpose, Pose, PoseLink
-from tests.conftest import make_pose, make_staff
-from tests.test_admin import admin_post_data, assert_saved, pose_fields
+from tests.admin_forms import admin_post_data, assert_saved, pose_fields
+from tests.factories import make_pose, make_teacher
 
 pytestmark = pytest.mark.django_db
-
-
-def make_teacher():
-    teacher = make_staff("asha")
-    teacher.groups.add(Group.objects.get(name="Teachers"))
-    return get_user_model().objects.get(pk=teacher.pk)
 
 
 def saved_version(pose, **changes):

@@ -5,26 +5,27 @@ the shared page with only their own parts rendered for them (studio/cache.py).""
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
 from poses.models import Condition, PoseLink, SafetyNote
-from tests.conftest import make_pose, make_safety_note, make_staff, make_step, run_python
+from tests.conftest import run_python
+from tests.factories import (
+    make_item,
+    make_pose,
+    make_safety_note,
+    make_sequence,
+    make_staff,
+    make_step,
+)
+from tests.pages import counted_get
 
 pytestmark = pytest.mark.django_db
 
 
 def cache_control(response):
     return {part.strip() for part in response["Cache-Control"].split(",")}
-
-
-def queries_for(client, url, **headers):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers)
-    return len(queries), response
 
 
 def choose_conditions(client, *conditions):
@@ -104,10 +105,10 @@ def test_each_host_has_its_own_pages(client, settings):
 
 def test_junk_query_parameters_share_one_entry_and_never_reach_the_page(client):
     make_pose(english_name="Quiet Pose")
-    queries, first = queries_for(client, "/poses/?utm_source=news-1&level=beginner")
+    queries, first = counted_get(client, "/poses/?utm_source=news-1&level=beginner")
     assert queries > 0
     for n in range(2, 30):
-        queries, response = queries_for(client, f"/poses/?level=beginner&utm_source=news-{n}")
+        queries, response = counted_get(client, f"/poses/?level=beginner&utm_source=news-{n}")
         assert queries == 0, "every junk value would be another entry in the cache"
         assert response.content == first.content
     assert "utm_source" not in first.content.decode()
@@ -157,9 +158,9 @@ def test_a_student_costs_a_few_queries_however_much_the_page_shows(client):
     for n in range(8):  # a page with plenty to show: steps and linked poses
         make_step(pose, n + 2)
         PoseLink.objects.create(preparatory=make_pose(), follow_up=pose)
-    anonymous_queries, _ = queries_for(client, pose.get_absolute_url())
+    anonymous_queries, _ = counted_get(client, pose.get_absolute_url())
     choose_conditions(client, knee)
-    student_queries, response = queries_for(client, pose.get_absolute_url())
+    student_queries, response = counted_get(client, pose.get_absolute_url())
     assert "Avoid this pose for you" in response.content.decode()
     # The session, the student's conditions and the pose's guidance (pose, its types and
     # their guidance, its notes and their conditions): the shared page comes from the cache.
@@ -168,8 +169,6 @@ def test_a_student_costs_a_few_queries_however_much_the_page_shows(client):
 
 
 def test_students_on_a_sequence_page_get_their_flags_on_every_pose(client):
-    from tests.test_sequences import make_item, make_sequence
-
     sequence = make_sequence()
     knee_poses = [knee_pose()[0] for _ in range(3)]
     knee = Condition.objects.get(slug="knee-injury")
@@ -191,7 +190,7 @@ def test_staff_get_a_page_of_their_own(client):
     pose = make_pose()
     client.get(pose.get_absolute_url())  # the shared page, stored
     client.force_login(make_staff())
-    queries, response = queries_for(client, pose.get_absolute_url())
+    queries, response = counted_get(client, pose.get_absolute_url())
     assert queries > 0
     assert 'href="/admin/' in response.content.decode() or "Admin" in response.content.decode()
 
@@ -202,7 +201,7 @@ def test_without_a_shared_cache_every_request_renders_afresh(client, settings):
     settings.PAGE_CACHE = False
     pose = make_pose()
     client.get(pose.get_absolute_url())
-    queries, response = queries_for(client, pose.get_absolute_url())
+    queries, response = counted_get(client, pose.get_absolute_url())
     assert queries > 0
     assert "public" in cache_control(response)
 
@@ -220,7 +219,7 @@ def test_the_page_cache_is_on_only_where_every_process_shares_it():
 def test_a_page_served_from_the_server_cache_keeps_its_surrogate_keys(client):
     pose = make_pose()
     first = client.get(pose.get_absolute_url())
-    queries, again = queries_for(client, pose.get_absolute_url())
+    queries, again = counted_get(client, pose.get_absolute_url())
     assert queries == 0
     assert f"pose-{pose.pk}" in first["xkey"].split()
     assert again["xkey"] == first["xkey"]

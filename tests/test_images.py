@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.conftest import make_pose
+from tests.factories import make_pose
 
 pytestmark = pytest.mark.django_db
 

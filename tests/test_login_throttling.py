@@ -5,12 +5,12 @@ import runpy
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.conftest import PROJECT_ROOT, make_staff
+from tests.conftest import PROJECT_ROOT
+from tests.factories import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/admin/login/"
-PASSWORD = "not-a-real-password"  # make_staff's
 LOCKED_OUT = "Too many wrong passwords"
 
 

@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 import pytest
 
 from studio.markdown import render_markdown
-from tests.conftest import make_staff, make_user
+from tests.factories import make_staff, make_user
 
 PREVIEW_URL = "/markdownx/markdownify/"
 

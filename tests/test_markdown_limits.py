@@ -7,8 +7,9 @@ import pytest
 
 from poses.models import Pose, Step
 from studio.markdown import MAX_MARKDOWN_LENGTH, escape_unparseable_brackets, render_markdown
-from tests.conftest import make_staff
-from tests.test_admin import ADD_URL, admin_post_data, pose_fields, step_row
+from tests.admin_forms import POSE_ADD_URL as ADD_URL
+from tests.admin_forms import admin_post_data, pose_fields, step_row
+from tests.factories import make_staff
 from tests.test_markdown import (
     DANGEROUS_SCHEMES,
     DANGEROUS_TAGS,

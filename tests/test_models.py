@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from poses.models import Pose, PoseLink, RelatedPose
-from tests.conftest import make_benefit, make_draft, make_pose, make_safety_note, make_step
+from tests.factories import make_benefit, make_draft, make_pose, make_safety_note, make_step
 
 pytestmark = pytest.mark.django_db
 

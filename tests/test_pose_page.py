@@ -2,29 +2,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from poses.models import (
-    BodyArea,
-    Condition,
-    Counterpose,
-    PoseLink,
-    PoseType,
-    RelatedPose,
-    Step,
-    Style,
-)
-from tests.conftest import (
-    make_benefit,
+from poses.models import Condition, PoseLink, RelatedPose, Step
+from tests.factories import (
     make_draft,
+    make_full_pose,
     make_pose,
     make_safety_note,
     make_staff,
     make_step,
     make_user,
 )
+from tests.pages import counted_get
 
 pytestmark = pytest.mark.django_db
 
@@ -279,39 +269,10 @@ def test_pose_card_links_to_the_pose_page(client):
 POSE_PAGE_QUERIES = 15
 
 
-def make_full_pose(count):
-    """A pose with `count` of everything the page shows."""
-    pose = make_pose()
-    pose.pose_types.add(PoseType.objects.create(name=f"Type {count}", slug=f"type-{count}"))
-    pose.styles.add(Style.objects.create(name=f"Style {count}", slug=f"style-{count}"))
-    pose.stretches.add(BodyArea.objects.create(name=f"Hips {count}", slug=f"hips-{count}"))
-    pose.strengthens.add(BodyArea.objects.create(name=f"Legs {count}", slug=f"legs-{count}"))
-    condition = Condition.objects.create(name=f"Knee {count}", slug=f"knee-{count}")
-    for n in range(1, count + 1):
-        make_step(pose, n, breath_cue="inhale")
-        make_benefit(pose, n)
-        note = make_safety_note(pose, n, substitute=make_pose())
-        note.conditions.add(condition)
-        PoseLink.objects.create(
-            preparatory=make_pose(), follow_up=pose, position_among_preparatory=n
-        )
-        PoseLink.objects.create(
-            preparatory=pose, follow_up=make_pose(), position_among_follow_ups=n
-        )
-        Counterpose.objects.create(pose=pose, counterpose=make_pose(), position=n)
-        RelatedPose.objects.create(pose=pose, related=make_pose())
-    return pose
-
-
-def page_queries(client, pose):
-    with CaptureQueriesContext(connection) as queries:
-        html = page(client, pose)
-    return len(queries), html
-
-
 def test_pose_page_costs_the_same_queries_with_3_or_30_of_everything(client):
-    small, small_html = page_queries(client, make_full_pose(3))
-    large, large_html = page_queries(client, make_full_pose(30))
+    small, _ = counted_get(client, make_full_pose(3).get_absolute_url())
+    large, response = counted_get(client, make_full_pose(30).get_absolute_url())
+    large_html = response.content.decode()
     # Make sure the larger page really shows 30 of each.
     assert len(step_titles(large_html)) == 30
     assert section(large_html, "follow-up").count("<li>") == 30

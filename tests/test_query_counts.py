@@ -3,20 +3,16 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from poses.models import Pose
+from tests.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
 
 def queries(client, url):
     cache.clear()  # measure the page being built, not served from the cache
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
+    return queries_for(client, url)
 
 
 def test_public_pages_cost_the_same_queries_with_30_or_300_poses(client):

@@ -7,7 +7,8 @@ import redis
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 
-from tests.conftest import PROJECT_ROOT, make_pose, make_staff
+from tests.conftest import PROJECT_ROOT
+from tests.factories import PASSWORD, make_pose, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def log_in_through_the_admin(client):
     make_staff(username="teacher", is_superuser=True)
     response = client.post(
         "/admin/login/?next=/admin/",
-        {"username": "teacher", "password": "not-a-real-password", "next": "/admin/"},
+        {"username": "teacher", "password": PASSWORD, "next": "/admin/"},
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"

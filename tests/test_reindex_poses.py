@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from poses.models import Pose, SearchKey
-from tests.conftest import make_pose
+from tests.factories import make_pose
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -18,17 +17,11 @@ from poses.models import (
     PoseType,
     SafetyNote,
 )
-from tests.conftest import make_benefit, make_pose, make_safety_note, page_elements
-from tests.test_admin import admin_post_data, assert_saved, change_url, pose_fields
+from tests.admin_forms import admin_post_data, assert_saved, change_url, pose_fields
+from tests.factories import make_benefit, make_pose, make_safety_note
+from tests.pages import page_elements
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

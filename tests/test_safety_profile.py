@@ -1,27 +1,19 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
 from poses.models import Condition, Pose, SafetyNote
 from poses.safety import personal_guidance
 from poses.safety_profile import SESSION_KEY, conditions_for
-from sequences.models import Sequence, SequenceItem
-from tests.conftest import make_draft, make_pose, make_safety_note, page_elements
+from tests.factories import make_draft, make_pose, make_safety_note, make_sequence
+from tests.pages import page_elements
 
 pytestmark = pytest.mark.django_db
 
 URL = "/safe-for-me/"
 INCLUDE = "poses/includes/safe_for_me.html"
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -39,15 +31,6 @@ def note(pose, kind, *conditions, substitute=None, text=None):
     made = make_safety_note(pose, position, text, kind=kind, substitute=substitute)
     made.conditions.add(*conditions)
     return made
-
-
-def make_sequence(*poses):
-    sequence = Sequence.objects.create(
-        title="Evening class", slug="evening-class", status=Sequence.Status.PUBLISHED
-    )
-    for position, pose in enumerate(poses, start=1):
-        SequenceItem.objects.create(sequence=sequence, pose=pose, position=position)
-    return sequence
 
 
 def choose(client, *conditions, next_url=None):

@@ -5,18 +5,12 @@ import pytest
 
 from poses.models import SearchKey
 from poses.search import MAX_TYPO_KEYS, TYPO_MAX_LENGTH, search_key, typo_keys
-from tests.conftest import (
-    card_names,
-    make_draft,
-    make_pose,
-    make_step,
-    page_elements,
-    result_count,
-)
+from tests.factories import make_draft, make_pose, make_step
+from tests.pages import card_names, page_elements, result_count
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("janusirsasana_library", "empty_page_cache"),
+    pytest.mark.usefixtures("janusirsasana_library"),
 ]
 
 ALL_FIXTURE_POSES = [

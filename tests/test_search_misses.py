@@ -9,7 +9,8 @@ from django.db import transaction
 from django.test import TestCase
 
 from poses.models import MAX_SEARCH_MISSES, Pose, SearchMiss, Synonym
-from tests.conftest import card_names, make_staff, page_elements
+from tests.factories import make_staff
+from tests.pages import card_names, page_elements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library", "empty_page_cache")]
 

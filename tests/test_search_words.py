@@ -8,9 +8,10 @@ from django.db import transaction
 from django.test import TestCase
 
 from poses.models import Pose, Synonym
-from tests.conftest import card_names, make_pose, make_step, page_elements
+from tests.factories import make_pose, make_step
+from tests.pages import card_names, page_elements
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library", "empty_page_cache")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("whole_library")]
 
 FIXTURES = ["janusirsasana.json", "starter_library.json", "more_poses.json"]
 

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.conftest import make_pose, make_staff, run_python
+from tests.conftest import run_python
+from tests.factories import make_pose, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,7 @@ from poses.models import (
     Step,
     Style,
 )
+from tests.factories import row_counts
 
 JANU_FIXTURE = settings.BASE_DIR / "fixtures" / "janusirsasana.json"
 STARTER_FIXTURE = settings.BASE_DIR / "fixtures" / "starter_library.json"
@@ -76,11 +77,6 @@ def load_poses(*paths):
     out = io.StringIO()
     call_command("load_poses", *map(str, paths or FIXTURES), stdout=out)
     return out.getvalue()
-
-
-def row_counts():
-    models = apps.get_app_config("poses").get_models(include_auto_created=True)
-    return {model._meta.label_lower: model.objects.count() for model in models}
 
 
 def fixture_counts():

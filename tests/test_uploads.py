@@ -9,13 +9,14 @@ import os
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from poses.models import Pose
-from tests.conftest import make_staff, make_user
-from tests.test_admin import ADD_URL, admin_post_data, pose_fields
+from tests.admin_forms import POSE_ADD_URL as ADD_URL
+from tests.admin_forms import admin_post_data, pose_fields
+from tests.factories import make_member, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +86,6 @@ def upload_in_editor(client, media_root, file):
     url = re.fullmatch(r"!\[Describe the image\]\(/media/(.+)\)", response.json()["image_code"])
     name = url.group(1)
     return name, (media_root / name).read_bytes()
-
-
-def make_member(role):
-    user = make_staff(username=role.lower().replace(" ", "-"))
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

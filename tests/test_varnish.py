@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control
 from poses.models import PoseLink, PoseType, Step
 from sequences.models import Sequence, SequenceItem
 from studio import edge
-from tests.conftest import make_pose, make_step
+from tests.factories import make_pose, make_step
 
 VCL = Path(__file__).resolve().parents[1] / "deploy" / "varnish" / "studio.vcl"
 

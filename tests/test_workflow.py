@@ -12,8 +12,7 @@ from reversion.models import Version
 
 from poses.models import Counterpose, Pose, PoseLink, RelatedPose, Step
 from sequences.models import Sequence
-from tests.conftest import make_draft, make_pose, make_step
-from tests.test_admin import (
+from tests.admin_forms import (
     admin_post_data,
     assert_saved,
     change_url,
@@ -22,16 +21,9 @@ from tests.test_admin import (
     step_row,
     step_titles_on_page,
 )
+from tests.factories import make_draft, make_member, make_pose, make_step
 
 pytestmark = pytest.mark.django_db
-
-
-def make_member(role, username=None):
-    user = get_user_model().objects.create_user(
-        username or role.lower().replace(" ", "-"), password="a long pass phrase", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def save_steps(client, pose, titles):

@@ -4,13 +4,12 @@ Chromium must be at /usr/bin/chromium (`.ci/run` installs it when it is missing)
 it these tests fail: they never skip.
 """
 
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from PIL import Image
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -24,7 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = PROJECT_ROOT / "node_modules/axe-core/axe.min.js"
-SCREENSHOTS = PROJECT_ROOT / "docs/screenshots"
 
 # The pages every accessibility and validity check visits.
 PAGES = {
@@ -120,17 +118,3 @@ def axe_violations(page):
         for violation in violations
         for node in violation["nodes"]
     ]
-
-
-def save_screenshot(page, name, top=0):
-    """Save 1280×1400 pixels of the page, from `top` down, into docs/screenshots/.
-
-    Palette colours keep the file small; an unchanged picture leaves the file untouched.
-    """
-    clip = {"x": 0, "y": top, "width": 1280, "height": 1400}
-    png = page.screenshot(full_page=True, clip=clip, animations="disabled", caret="hide")
-    small = BytesIO()
-    Image.open(BytesIO(png)).quantize(colors=256).save(small, "PNG", optimize=True)
-    path = SCREENSHOTS / name
-    if not path.exists() or path.read_bytes() != small.getvalue():
-        path.write_bytes(small.getvalue())

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from tests.browser.conftest import PAGES, axe_violations
-from tests.conftest import make_pose
+from tests.factories import make_pose
 
 POSE_PAGE = PAGES["pose page"]
 

@@ -4,29 +4,17 @@ import pytest
 from playwright.sync_api import expect
 
 from poses.models import Pose
-from sequences.models import Sequence, SequenceItem
 from tests.browser.conftest import axe_violations
+from tests.factories import make_item, make_sequence
 
 URL = "/sequences/short-forward-folds/practise/"
 
 
-def make_sequence(hold_value=30):
+def make_forward_folds(hold_value=30):
     """Dandasana, Janusirsasana on both sides, Paschimottanasana: four steps."""
-    sequence = Sequence.objects.create(
-        title="Short forward folds",
-        slug="short-forward-folds",
-        status=Sequence.Status.PUBLISHED,
-    )
-    for position, (slug, side) in enumerate(
-        [("dandasana", ""), ("janusirsasana", "both"), ("paschimottanasana", "")], start=1
-    ):
-        SequenceItem.objects.create(
-            sequence=sequence,
-            pose=Pose.objects.get(slug=slug),
-            position=position,
-            hold_value=hold_value,
-            side=side,
-        )
+    sequence = make_sequence(title="Short forward folds", slug="short-forward-folds")
+    for slug, side in [("dandasana", ""), ("janusirsasana", "both"), ("paschimottanasana", "")]:
+        make_item(sequence, Pose.objects.get(slug=slug), hold_value=hold_value, side=side)
     return sequence
 
 
@@ -42,7 +30,7 @@ def current_step(page):
 
 
 def test_space_and_arrow_keys_drive_the_practise_view(janusirsasana, page, console_errors):
-    make_sequence()
+    make_forward_folds()
     page.goto(URL)
     steps = page.locator("[data-practise-step]")
     expect(steps).to_have_count(4)
@@ -71,7 +59,7 @@ def test_space_and_arrow_keys_drive_the_practise_view(janusirsasana, page, conso
 
 
 def test_the_timer_moves_on_to_the_next_pose_and_to_the_end(janusirsasana, page):
-    make_sequence(hold_value=1)
+    make_forward_folds(hold_value=1)
     page.goto(URL)
     page.keyboard.press("Space")
     expect(current_step(page)).to_contain_text("Janusirsasana", timeout=4000)
@@ -81,7 +69,7 @@ def test_the_timer_moves_on_to_the_next_pose_and_to_the_end(janusirsasana, page)
 
 
 def test_the_visible_buttons_work_too(janusirsasana, page):
-    make_sequence()
+    make_forward_folds()
     page.goto(URL)
     page.get_by_role("button", name="Next").click()
     expect(current_step(page)).to_contain_text("Right side")
@@ -92,7 +80,7 @@ def test_the_visible_buttons_work_too(janusirsasana, page):
 
 
 def test_without_javascript_the_whole_sequence_is_listed(janusirsasana, open_page):
-    make_sequence()
+    make_forward_folds()
     page = open_page(java_script_enabled=False)
     page.goto(URL)
     expect(page.locator("[data-practise-step]:visible")).to_have_count(4)
@@ -101,7 +89,7 @@ def test_without_javascript_the_whole_sequence_is_listed(janusirsasana, open_pag
 
 
 def test_reduced_motion_turns_off_the_animation(janusirsasana, open_page):
-    make_sequence()
+    make_forward_folds()
     page = open_page(reduced_motion="reduce")
     page.goto(URL)
     animation = current_step(page).evaluate("step => getComputedStyle(step).animationName")
@@ -109,7 +97,7 @@ def test_reduced_motion_turns_off_the_animation(janusirsasana, open_page):
 
 
 def test_the_practise_view_has_no_accessibility_violations(janusirsasana, open_page):
-    make_sequence()
+    make_forward_folds()
     page = open_page(bypass_csp=True)
     page.goto(URL)
     assert axe_violations(page) == []

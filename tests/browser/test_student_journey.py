@@ -4,8 +4,6 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import save_screenshot
-
 
 def test_a_student_searches_filters_opens_a_pose_and_follows_a_link(janusirsasana, page):
     page.goto("/")
@@ -22,7 +20,6 @@ def test_a_student_searches_filters_opens_a_pose_and_follows_a_link(janusirsasan
     page.get_by_role("link", name="Janusirsasana Head to Knee Pose", exact=True).click()
     expect(page).to_have_url(re.compile(r"/poses/janusirsasana/$"))
     expect(heading).to_have_text("Janusirsasana Head to Knee Pose")
-    save_screenshot(page, "pose-page.png")
 
     preparatory = page.get_by_role("region", name="Preparatory poses").get_by_role("link")
     first = preparatory.first
@@ -46,4 +43,3 @@ def test_a_student_lists_the_poses_for_beginners(janusirsasana, page):
     expect(levels).to_have_count(7)
     for level in levels.all():
         expect(level).to_contain_text("Beginner")
-    save_screenshot(page, "pose-list.png")

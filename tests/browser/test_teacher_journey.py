@@ -3,8 +3,6 @@
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import save_screenshot
-
 PASSWORD = "a-long-password-for-tests"
 STEPS = [
     ("Stand at the top of the mat", "Feet hip-width apart, arms by your sides."),
@@ -64,8 +62,6 @@ def test_a_teacher_writes_reorders_previews_and_publishes_a_pose(
     page.locator("#id_safety_notes-0-text").fill("Keep the front knee over the ankle.")
     save_and_continue(page, "was changed successfully")
     expect(rows.first.locator("input[id$='-title']")).to_have_value(STEPS[2][0])
-    steps_top = page.locator("#steps-group").bounding_box()["y"]
-    save_screenshot(page, "admin-pose-editor.png", top=steps_top - 40)
 
     with page.context.expect_page() as preview_tab:
         page.get_by_role("link", name="Preview this draft").click()
