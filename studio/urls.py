@@ -8,7 +8,14 @@ from poses.feeds import NewPosesFeed
 from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
 from poses.views import HomeView
-from studio.views import floor, healthz, markdown_image_upload, markdown_preview, robots_txt
+from studio.views import (
+    floor,
+    healthz,
+    markdown_image_upload,
+    markdown_preview,
+    read_only,
+    robots_txt,
+)
 
 admin.site.site_header = "Studio pose library"
 admin.site.site_title = "Studio admin"
@@ -22,9 +29,9 @@ urlpatterns = [
     path("poses/", include("poses.urls")),
     path("sequences/", include("sequences.urls")),
     path("safe-for-me/", safe_for_me, name="safe_for_me"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("feeds/poses/", NewPosesFeed(), name="pose_feed"),
+    path("feeds/poses/", read_only(NewPosesFeed()), name="pose_feed"),
     path(settings.ADMIN_URL, admin.site.urls),
     # The markdownx editor posts to these paths; our views answer, for staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),

@@ -33,7 +33,13 @@ class ReadOnlyView:
         return super().dispatch(request, *args, **kwargs)
 
 
-@require_safe
+def read_only(view):
+    """A public view that only reads: other methods get 405 with `Allow: GET, HEAD`, not a
+    CSRF failure (403) first, since the CSRF check runs before the view."""
+    return csrf_exempt(require_safe(view))
+
+
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawl everything; the sitemap lists every published pose.
 
@@ -90,8 +96,7 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
 
 
-@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
-@require_safe
+@read_only
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when every service the site relies on answers, 503 when one does not (for the
