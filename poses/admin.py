@@ -34,6 +34,8 @@ from poses.models import (
     Step,
     Style,
     Synonym,
+    link_partners,
+    mark_poses_changed,
 )
 from poses.safety import benefit_conflicts
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, object_or_404
@@ -377,14 +379,15 @@ class PoseAdmin(
         add, change or delete (a teacher's links) stay as they are now."""
         pose = object_or_404(self, request, object_id)
         kept = RowsBeyondPermission(self, request, pose.pk)
-        if not kept:
-            return super().revision_view(request, object_id, version_id, extra_context)
-        if request.method == "GET":
+        if kept and request.method == "GET":
             messages.info(request, f"Restoring keeps {kept}: {kept.reason}")
+        partners_before = link_partners(pose.pk)
         with transaction.atomic(), reversion.create_revision():
             response = super().revision_view(request, object_id, version_id, extra_context)
             if response.status_code == 302:
                 kept.put_back()
+                # Links written back change the pages of the poses at their other end too.
+                mark_poses_changed(partners_before | link_partners(pose.pk))
         return response
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -405,6 +408,7 @@ class PoseAdmin(
             response = super().recover_view(request, version_id, extra_context)
             if response.status_code == 302:
                 kept.put_back()
+                mark_poses_changed(link_partners(pose_id))
                 pose = Pose.objects.get(pk=pose_id)
                 if pose.status != Pose.Status.DRAFT:
                     pose.status = Pose.Status.DRAFT
