@@ -8,9 +8,12 @@ import reversion
 from reversion.models import Version
 
 from poses.models import Pose, PoseLink
+from sequences.models import Sequence
+from tests import test_sequences
 from tests.conftest import make_pose
 from tests.test_admin import change_url, form_errors
 from tests.test_history_permissions import as_shown, restore
+from tests.test_uploads import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,53 @@ def test_6_restoring_a_version_with_a_link_makes_the_other_poses_open_form_stale
     assert PoseLink.objects.filter(preparatory=dandasana, follow_up=janu).exists()
     response = admin_client.post(change_url(dandasana), as_shown(dandasana_page, dandasana))
     assert STALE in str(form_errors(response))
+
+
+# 9. Smaller ones
+
+
+def test_9_a_teacher_plans_a_class_in_the_admin(client):
+    poses = [make_pose(sanskrit_name=name) for name in ("Dandasana", "Janusirsasana", "Savasana")]
+    client.force_login(make_member("Teachers"))
+    add_url = test_sequences.ADD_URL
+    form_page = client.get(add_url)
+    assert form_page.status_code == 200
+    rows = [test_sequences.item_row(pose, n) for n, pose in enumerate(poses, start=1)]
+    data = test_sequences.admin_post_data(form_page, test_sequences.sequence_fields(), rows)
+
+    test_sequences.assert_saved(client.post(add_url, data))
+
+    sequence = Sequence.objects.get(slug="hamstrings-gently")
+    assert [item.pose for item in sequence.items.all()] == poses
+    # ... and changes it: a plan is revised before class.
+    change_url = test_sequences.change_url(sequence)
+    data = test_sequences.admin_post_data(
+        client.get(change_url),
+        test_sequences.sequence_fields(title="Hamstrings, slowly"),
+        [test_sequences.item_row(item.pose, item.position, item) for item in sequence.items.all()],
+    )
+    test_sequences.assert_saved(client.post(change_url, data))
+    assert Sequence.objects.get(pk=sequence.pk).title == "Hamstrings, slowly"
+
+
+def test_9_a_teacher_may_not_delete_a_class_plan(client):
+    sequence = Sequence.objects.create(title="Morning", slug="morning")
+    client.force_login(make_member("Teachers"))
+    response = client.post(f"/admin/sequences/sequence/{sequence.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Sequence.objects.filter(pk=sequence.pk).exists()
+
+
+def test_9_studio_staff_read_class_plans_but_do_not_change_them(client):
+    sequence = Sequence.objects.create(title="Morning", slug="morning")
+    client.force_login(make_member("Studio staff"))
+    change_url = test_sequences.change_url(sequence)
+
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert "Morning" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(test_sequences.ADD_URL).status_code == 403
+    refused = client.post(change_url, test_sequences.sequence_fields(title="Changed"))
+    assert refused.status_code == 403
+    assert Sequence.objects.get(pk=sequence.pk).title == "Morning"
