@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm
-from poses.history import compare
+from poses.history import compare, point_back_at
 from poses.models import (
     SAFETY_REVIEW_DAYS,
     Benefit,
@@ -394,7 +394,7 @@ class PoseAdmin(
         """A deleted pose comes back as a draft, to be checked before it is public again,
         and without the rows the user may not add (a teacher's links)."""
         try:
-            pose_id = Version.objects.get_deleted(Pose).get(pk=int(version_id)).object_id
+            pose_id = int(Version.objects.get_deleted(Pose).get(pk=int(version_id)).object_id)
         except (ValueError, OverflowError, Version.DoesNotExist) as error:
             raise Http404("No deleted pose has this version.") from error
         kept = RowsBeyondPermission(self, request, pose_id)
@@ -410,6 +410,14 @@ class PoseAdmin(
                 kept.put_back()
                 mark_poses_changed(link_partners(pose_id))
                 pose = Pose.objects.get(pk=pose_id)
+                not_back = point_back_at(pose, request.user)
+                if not_back:
+                    messages.warning(
+                        request,
+                        f"{len(not_back)} other pose(s) suggested {pose.sanskrit_name} "
+                        "instead of another pose, or started from it, before it was deleted; "
+                        "your account may not change them, so they still do not.",
+                    )
                 if pose.status != Pose.Status.DRAFT:
                     pose.status = Pose.Status.DRAFT
                     pose.save()
