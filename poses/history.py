@@ -7,6 +7,7 @@ links (one revision); this module reads a revision back as labelled lines and co
 from difflib import ndiff
 
 import reversion
+from django.db.models import QuerySet
 from reversion.models import Version
 
 from poses.models import (
@@ -113,14 +114,18 @@ POINTERS = (
 )
 
 
-def remember_poses_pointing_at(sender, instance, **kwargs):
+def remember_poses_pointing_at(sender, instance, origin=None, **kwargs):
     """Before a pose is deleted, a version of each pose that points at it, so that recovering
-    it can point them back (and their History shows what the deletion took). Connected to
-    Pose's pre_delete in PosesConfig.ready()."""
+    it can point them back (and their History shows what the deletion took); poses deleted
+    along with it (a bulk delete) are not kept. Connected to Pose's pre_delete in
+    PosesConfig.ready()."""
     pointing = Pose._base_manager.filter(
         pk__in=SafetyNote._base_manager.filter(substitute=instance).values("pose")
     ) | Pose._base_manager.filter(starting_position=instance)
-    pointing = list(pointing.exclude(pk=instance.pk).distinct())
+    pointing = pointing.exclude(pk=instance.pk)
+    if isinstance(origin, QuerySet) and origin.model is Pose:
+        pointing = pointing.exclude(pk__in=origin.values("pk"))
+    pointing = list(pointing.distinct())
     if not pointing:
         return
     with reversion.create_revision():

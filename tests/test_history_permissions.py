@@ -205,3 +205,16 @@ def test_recovering_does_not_change_notes_the_user_may_not_change(admin_client, 
     assert "your account may not change them" in response.content.decode()
     note.refresh_from_db()
     assert note.substitute is None
+
+
+def test_deleting_a_pose_saves_a_version_of_each_pose_that_named_it(admin_client, suggested):
+    halasana, viparita, _ = suggested
+    deleted_pose_version(admin_client, viparita)
+    (version,) = Version.objects.get_for_object(halasana)
+    assert version.revision.comment == "Before Viparita Karani was deleted"
+
+
+def test_poses_deleted_together_leave_no_versions_behind(suggested):
+    halasana, viparita, _ = suggested
+    Pose.objects.filter(pk__in=[halasana.pk, viparita.pk]).delete()
+    assert not Version.objects.exists()
