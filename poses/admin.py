@@ -21,7 +21,7 @@ from reversion.models import Version
 from poses.browse import Browse
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm
-from poses.history import compare
+from poses.history import compare, point_back_at
 from poses.models import (
     SAFETY_REVIEW_DAYS,
     Benefit,
@@ -38,6 +38,8 @@ from poses.models import (
     Step,
     Style,
     Synonym,
+    link_partners,
+    mark_poses_changed,
 )
 from poses.safety import benefit_conflicts
 from poses.validators import validate_name
@@ -382,21 +384,22 @@ class PoseAdmin(
         add, change or delete (a teacher's links) stay as they are now."""
         pose = object_or_404(self, request, object_id)
         kept = RowsBeyondPermission(self, request, pose.pk)
-        if not kept:
-            return super().revision_view(request, object_id, version_id, extra_context)
-        if request.method == "GET":
+        if kept and request.method == "GET":
             messages.info(request, f"Restoring keeps {kept}: {kept.reason}")
+        partners_before = link_partners(pose.pk)
         with transaction.atomic(), reversion.create_revision():
             response = super().revision_view(request, object_id, version_id, extra_context)
             if response.status_code == 302:
                 kept.put_back()
+                # Links written back change the pages of the poses at their other end too.
+                mark_poses_changed(partners_before | link_partners(pose.pk))
         return response
 
     def recover_view(self, request, version_id, extra_context=None):
         """A deleted pose comes back as a draft, to be checked before it is public again,
         and without the rows the user may not add (a teacher's links)."""
         try:
-            pose_id = Version.objects.get_deleted(Pose).get(pk=int(version_id)).object_id
+            pose_id = int(Version.objects.get_deleted(Pose).get(pk=int(version_id)).object_id)
         except (ValueError, OverflowError, Version.DoesNotExist) as error:
             raise Http404("No deleted pose has this version.") from error
         kept = RowsBeyondPermission(self, request, pose_id)
@@ -410,7 +413,16 @@ class PoseAdmin(
             response = super().recover_view(request, version_id, extra_context)
             if response.status_code == 302:
                 kept.put_back()
+                mark_poses_changed(link_partners(pose_id))
                 pose = Pose.objects.get(pk=pose_id)
+                not_back = point_back_at(pose, request.user)
+                if not_back:
+                    messages.warning(
+                        request,
+                        f"{len(not_back)} other pose(s) suggested {pose.sanskrit_name} "
+                        "instead of another pose, or started from it, before it was deleted; "
+                        "your account may not change them, so they still do not.",
+                    )
                 if pose.status != Pose.Status.DRAFT:
                     pose.status = Pose.Status.DRAFT
                     pose.save()

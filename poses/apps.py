@@ -1,5 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 
 class PosesConfig(AppConfig):
@@ -7,7 +14,7 @@ class PosesConfig(AppConfig):
     verbose_name = "Pose library"
 
     def ready(self):
-        from poses import fulltext, models
+        from poses import fulltext, history, models
         from studio import cache, edge, markdown, ordering
 
         # What a save does, model by model: nothing here runs for another app's models.
@@ -29,6 +36,12 @@ class PosesConfig(AppConfig):
                 models.index_poses_of_renamed_tag, sender=relation.field.related_model
             )
         ordering.restores_in_place(models.Step, "pose")
+        # A link edited anywhere makes forms opened earlier on both its poses stale.
+        for link in (models.PoseLink, models.RelatedPose, models.Counterpose):
+            pre_save.connect(models.mark_linked_poses_changed, sender=link)
+            post_delete.connect(models.mark_linked_poses_changed, sender=link)
+        # What a deletion takes from other poses ("instead, try"), kept for its recovery.
+        pre_delete.connect(history.remember_poses_pointing_at, sender=models.Pose)
         # SQLite's full-text index lives outside Django's models: a migration that rebuilds
         # the pose table drops its triggers, and this puts them back.
         post_migrate.connect(fulltext.check_index_after_migrate, sender=self)

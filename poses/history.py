@@ -6,6 +6,10 @@ links (one revision); this module reads a revision back as labelled lines and co
 
 from difflib import ndiff
 
+import reversion
+from django.db.models import QuerySet
+from reversion.models import Version
+
 from poses.models import (
     Benefit,
     BodyArea,
@@ -18,6 +22,7 @@ from poses.models import (
     SafetyNote,
     Step,
     Style,
+    mark_poses_changed,
 )
 
 POSE_FIELDS = (
@@ -99,3 +104,64 @@ def compare(older, newer):
         for line in ndiff(revision_lines(older), revision_lines(newer))
         if not line.startswith("?")
     ]
+
+
+# What other poses keep of a pose and lose when it is deleted (on_delete=SET_NULL): their
+# safety notes' "instead, try" and their starting position. The permission to put each back.
+POINTERS = (
+    (SafetyNote, "substitute", "poses.change_safetynote"),
+    (Pose, "starting_position", "poses.change_pose"),
+)
+
+
+def remember_poses_pointing_at(sender, instance, origin=None, **kwargs):
+    """Before a pose is deleted, a version of each pose that points at it, so that recovering
+    it can point them back (and their History shows what the deletion took); poses deleted
+    along with it (a bulk delete) are not kept. Connected to Pose's pre_delete in
+    PosesConfig.ready()."""
+    pointing = Pose._base_manager.filter(
+        pk__in=SafetyNote._base_manager.filter(substitute=instance).values("pose")
+    ) | Pose._base_manager.filter(starting_position=instance)
+    pointing = pointing.exclude(pk=instance.pk)
+    if isinstance(origin, QuerySet) and origin.model is Pose:
+        pointing = pointing.exclude(pk__in=origin.values("pk"))
+    pointing = list(pointing.distinct())
+    if not pointing:
+        return
+    with reversion.create_revision():
+        reversion.set_comment(f"Before {instance.sanskrit_name} was deleted")
+        for pose in pointing:
+            reversion.add_to_revision(pose)
+
+
+def point_back_at(pose, user):
+    """After a pose is recovered: what other poses pointed at it when it was deleted, and
+    still hold no other value in their latest version, points at it again, where `user` may
+    change it. Returns the rows the user may not change, which stay as they are."""
+    beyond_permission = []
+    for model, field, permission in POINTERS:
+        empty = model._base_manager.filter(**{f"{field}__isnull": True}).exclude(pk=pose.pk)
+        if model is SafetyNote:
+            empty = empty.filter(no_substitute=False)
+        ids = {str(pk) for pk in empty.values_list("pk", flat=True)}
+        latest = {}
+        versions = Version.objects.get_for_model(model).filter(object_id__in=ids)
+        for version in versions.order_by("-pk").iterator():
+            latest.setdefault(version.object_id, version)
+        rows = [
+            object_id
+            for object_id, version in latest.items()
+            if version.field_dict.get(f"{field}_id") == pose.pk
+        ]
+        if not rows:
+            continue
+        if not user.has_perm(permission):
+            beyond_permission += list(model._base_manager.filter(pk__in=rows))
+            continue
+        changed = model._base_manager.filter(pk__in=rows)
+        for row in changed:
+            setattr(row, f"{field}_id", pose.pk)
+            row.save(update_fields=[field])
+        # Their forms opened before hold the empty value: they must not save it back.
+        mark_poses_changed(changed.values_list("pose" if model is SafetyNote else "pk", flat=True))
+    return beyond_permission

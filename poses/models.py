@@ -1172,6 +1172,56 @@ class Counterpose(models.Model):
             raise ValidationError({"counterpose": "A pose cannot be its own counterpose."})
 
 
+def poses_joined_by(link_model):
+    """The names of a link model's fields that hold a pose."""
+    return [
+        field.attname
+        for field in link_model._meta.concrete_fields
+        if field.is_relation and field.related_model is Pose
+    ]
+
+
+def mark_linked_poses_changed(sender, instance, raw=False, **kwargs):
+    """A link is part of both poses it joins, as each one's admin form shows it: saving or
+    deleting one (from either pose's page, the links admin, bulk links, an import) marks
+    both poses, and those it joined before, as saved now, so that a form opened earlier on
+    any of them refuses to save over it (studio/forms.py). In the same transaction as the
+    link, before it: connected to pre_save and post_delete. A row saved unchanged marks
+    nothing; rows written raw (fixtures; a restore, after which PoseAdmin marks the poses
+    itself, with link_partners()) are left alone."""
+    if raw:
+        return
+    pose_fields = poses_joined_by(sender)
+    pose_ids = {getattr(instance, name) for name in pose_fields}
+    if kwargs["signal"] is models.signals.pre_save and instance.pk is not None:
+        fields = [field.attname for field in sender._meta.concrete_fields]
+        before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+        if before == {name: getattr(instance, name) for name in fields}:
+            return
+        if before:
+            pose_ids.update(before[name] for name in pose_fields)
+    pose_ids.discard(None)
+    mark_poses_changed(pose_ids)
+
+
+def link_partners(pose_id):
+    """The poses linked to this one, either way, by any kind of link."""
+    partners = set()
+    for model in (PoseLink, RelatedPose, Counterpose):
+        pose_fields = poses_joined_by(model)
+        for name in pose_fields:
+            rows = model._base_manager.filter(**{name: pose_id}).values_list(*pose_fields)
+            for row in rows:
+                partners.update(row)
+    partners.discard(pose_id)
+    return partners
+
+
+def mark_poses_changed(pose_ids):
+    """These poses, as saved now: what their admin forms opened before refuse to replace."""
+    Pose._base_manager.filter(pk__in=pose_ids).update(updated_at=timezone.now())
+
+
 # Searches that found nothing, for staff to learn from (issue 16).
 
 MAX_SEARCH_MISS_LENGTH = 100  # longer queries are noise (or a flood), never a pose's name

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "log_request_id.middleware.RequestIDMiddleware",
+    "studio.middleware.ProxyRequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # An ETag on every page, and 304 to a browser or proxy that already has it.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -196,6 +196,10 @@ if env_flag("DJANGO_BEHIND_PROXY"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1")) - 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     IPWARE_STRICT = False  # a longer header (with the client's own entries) is expected
+    # The proxy's X-Request-ID is taken from these addresses only (studio/middleware.py).
+    REQUEST_ID_PROXY_ADDRESSES = env_list("DJANGO_PROXY_ADDRESSES", "127.0.0.1,::1")
+else:
+    REQUEST_ID_PROXY_ADDRESSES = []
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -242,8 +246,6 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 
-LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
-GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOGGING = {
     "version": 1,

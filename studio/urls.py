@@ -9,7 +9,14 @@ from poses.safety_profile import safe_for_me
 from poses.sitemaps import SITEMAPS
 from poses.views import HomeView
 from studio import edge
-from studio.views import floor, healthz, markdown_image_upload, markdown_preview, robots_txt
+from studio.views import (
+    floor,
+    healthz,
+    markdown_image_upload,
+    markdown_preview,
+    read_only,
+    robots_txt,
+)
 
 admin.site.site_header = "Studio pose library"
 admin.site.site_title = "Studio admin"
@@ -27,18 +34,18 @@ urlpatterns = [
     # however large the library grows.
     path(
         "sitemap.xml",
-        edge.tagged("poses")(sitemaps.index),
+        read_only(edge.tagged("poses")(sitemaps.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        edge.tagged("poses")(sitemaps.sitemap),
+        read_only(edge.tagged("poses")(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("feeds/poses/", NewPosesFeed(), name="pose_feed"),
+    path("feeds/poses/", read_only(NewPosesFeed()), name="pose_feed"),
     path(settings.ADMIN_URL, admin.site.urls),
     # The markdownx editor posts to these paths; our views answer, for staff only.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),

@@ -2,11 +2,12 @@
 public page shares."""
 
 import logging
+from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -33,7 +34,13 @@ class ReadOnlyView:
         return super().dispatch(request, *args, **kwargs)
 
 
-@require_safe
+def read_only(view):
+    """A public view that only reads: other methods get 405 with `Allow: GET, HEAD`, not a
+    CSRF failure (403) first, since the CSRF check runs before the view."""
+    return csrf_exempt(require_safe(view))
+
+
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawl everything; the sitemap lists every published pose.
 
@@ -52,11 +59,24 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 # The editor's endpoints: the live preview and image uploads, for staff only.
 
 
+def staff_only(view):
+    """Anyone but active staff gets a plain 403: never a redirect to the login page, whose
+    address DJANGO_ADMIN_URL keeps from whoever does not already know it."""
+
+    @wraps(view)
+    def staff_view(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return staff_view
+
+
 class EditorImageForm(forms.Form):
     image = CleanImageField()
 
 
-@staff_member_required
+@staff_only
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content", "")
@@ -72,7 +92,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(content))
 
 
-@staff_member_required
+@staff_only
 @require_POST
 def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     # Images go into what a teacher writes: only someone who may change what they go into
@@ -90,8 +110,7 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"image_code": f"![Describe the image]({default_storage.url(name)})"})
 
 
-@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
-@require_safe
+@read_only
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when every service the site relies on answers, 503 when one does not (for the

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 
 ACCEPTABLE = {200, 400, 404, 405}
 PUBLIC_URLS = ["/", "/poses/", "/poses/dandasana/", "/healthz"]
+# Read by crawlers and feed readers, documented as read-only too.
+DISCOVERY_URLS = ["/sitemap.xml", "/robots.txt", "/feeds/poses/"]
 
 GARBAGE_QUERIES = [
     pytest.param("page=abc", id="page-not-a-number"),
@@ -93,7 +95,7 @@ def test_malformed_paths_are_not_found(strict_client, path):
     assert response.status_code in {400, 404}, response.content[:500]
 
 
-@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("url", PUBLIC_URLS + DISCOVERY_URLS)
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writing_methods_are_not_allowed(strict_client, url, method):
     response = getattr(strict_client, method)(url, {"page": "1"})
@@ -101,7 +103,14 @@ def test_writing_methods_are_not_allowed(strict_client, url, method):
     assert "GET" in response.headers["Allow"]
 
 
-@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("url", DISCOVERY_URLS)
+def test_discovery_urls_allow_only_reading(strict_client, url):
+    response = strict_client.post(url)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS + DISCOVERY_URLS)
 def test_head_requests_are_answered(strict_client, url):
     response = strict_client.head(url)
     assert response.status_code == 200

@@ -2,11 +2,12 @@
 
 import pytest
 import reversion
+from django.contrib.auth.models import Permission
 from reversion.models import Version
 
-from poses.models import Counterpose, Pose, PoseLink
+from poses.models import Counterpose, Pose, PoseLink, SafetyNote
 from tests.admin_forms import admin_post_data, assert_saved, pose_fields
-from tests.factories import make_pose, make_teacher
+from tests.factories import make_pose, make_safety_note, make_staff, make_teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,99 @@ def test_a_pose_a_teacher_recovers_comes_back_without_links(admin_client, client
 
     assert recovered.status == Pose.Status.DRAFT
     assert not PoseLink.objects.exists()
+
+
+# What other poses pointed at a deleted pose comes back with it
+
+
+@pytest.fixture
+def suggested():
+    """Halasana's avoid note says "instead, try" Viparita Karani, which also starts from it
+    (for the test's sake): deleting Viparita Karani empties both."""
+    halasana = make_pose(sanskrit_name="Halasana", slug="halasana")
+    viparita = make_pose(sanskrit_name="Viparita Karani", slug="viparita-karani")
+    note = make_safety_note(halasana, 1, kind=SafetyNote.Kind.AVOID, substitute=viparita)
+    Pose.objects.filter(pk=halasana.pk).update(starting_position=viparita)
+    return halasana, viparita, note
+
+
+def test_recovering_a_pose_points_other_poses_instead_try_back_at_it(admin_client, suggested):
+    halasana, viparita, note = suggested
+    version = deleted_pose_version(admin_client, viparita)
+    note.refresh_from_db()
+    assert note.substitute is None
+
+    recovered = recover(admin_client, version, viparita)
+
+    note.refresh_from_db()
+    assert note.substitute == recovered
+    assert Pose.objects.get(pk=halasana.pk).starting_position == recovered
+
+
+def test_a_teacher_recovering_a_pose_points_the_notes_back_too(admin_client, client, suggested):
+    _, viparita, note = suggested
+    version = deleted_pose_version(admin_client, viparita)
+    client.force_login(make_teacher())
+
+    recovered = recover(client, version, viparita)
+
+    note.refresh_from_db()
+    assert note.substitute == recovered
+
+
+def test_a_note_given_another_substitute_since_keeps_it(admin_client, suggested):
+    halasana, viparita, note = suggested
+    version = deleted_pose_version(admin_client, viparita)
+    other = make_pose(sanskrit_name="Supta Baddha Konasana", slug="supta-baddha-konasana")
+    note.substitute = other
+    note.save()
+    skipped = make_safety_note(halasana, 2, kind=SafetyNote.Kind.AVOID, no_substitute=True)
+
+    recover(admin_client, version, viparita)
+
+    note.refresh_from_db()
+    skipped.refresh_from_db()
+    assert note.substitute == other
+    assert skipped.substitute is None
+
+
+def test_a_note_emptied_on_purpose_after_the_deletion_stays_empty(admin_client, suggested):
+    halasana, viparita, note = suggested
+    version = deleted_pose_version(admin_client, viparita)
+    with reversion.create_revision():  # Halasana saved since, its note without a substitute
+        reversion.add_to_revision(Pose.objects.get(pk=halasana.pk))
+
+    recover(admin_client, version, viparita)
+
+    note.refresh_from_db()
+    assert note.substitute is None
+
+
+def test_recovering_does_not_change_notes_the_user_may_not_change(admin_client, client, suggested):
+    _, viparita, note = suggested
+    version = deleted_pose_version(admin_client, viparita)
+    editor = make_staff("pose-editor")
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_pose", "change_pose", "view_pose"])
+    )
+    client.force_login(editor)
+
+    url = f"/admin/poses/pose/recover/{version.pk}/"
+    response = client.post(url, as_shown(client.get(url), viparita), follow=True)
+
+    assert "your account may not change them" in response.content.decode()
+    note.refresh_from_db()
+    assert note.substitute is None
+
+
+def test_deleting_a_pose_saves_a_version_of_each_pose_that_named_it(admin_client, suggested):
+    halasana, viparita, _ = suggested
+    deleted_pose_version(admin_client, viparita)
+    (version,) = Version.objects.get_for_object(halasana)
+    assert version.revision.comment == "Before Viparita Karani was deleted"
+
+
+def test_poses_deleted_together_leave_no_versions_behind(suggested):
+    halasana, viparita, _ = suggested
+    Pose.objects.filter(pk__in=[halasana.pk, viparita.pk]).delete()
+    assert not Version.objects.exists()

@@ -254,10 +254,11 @@ def test_preview_renders_markdown_for_staff(client):
 
 
 @pytest.mark.django_db
-def test_preview_sends_anonymous_visitors_to_the_admin_login(client):
+def test_preview_refuses_anonymous_visitors_without_naming_the_admin(client):
     response = client.post(PREVIEW_URL, {"content": "*soft*"})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response.status_code == 403
+    assert "Location" not in response.headers
+    assert b"/admin/" not in response.content
     assert b"<em>" not in response.content
 
 
@@ -265,6 +266,6 @@ def test_preview_sends_anonymous_visitors_to_the_admin_login(client):
 def test_preview_is_not_for_students_with_an_account(client):
     client.force_login(make_user())
     response = client.post(PREVIEW_URL, {"content": "*soft*"})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response.status_code == 403
+    assert "Location" not in response.headers
     assert b"<em>" not in response.content

@@ -87,9 +87,35 @@ def test_each_request_gets_its_own_id(client):
     assert first != second
 
 
-def test_a_request_id_from_the_proxy_is_sent_back(client):
+def test_a_request_id_from_the_proxy_is_sent_back(client, settings):
+    settings.REQUEST_ID_PROXY_ADDRESSES = ["127.0.0.1"]
     response = client.get("/", headers={"X-Request-ID": "proxy-7f3a9c"})
     assert response.headers["X-Request-ID"] == "proxy-7f3a9c"
+
+
+def test_a_request_id_sent_by_a_client_is_replaced(client, settings):
+    settings.REQUEST_ID_PROXY_ADDRESSES = ["127.0.0.1"]
+    response = client.get("/", headers={"X-Request-ID": "proxy-7f3a9c"}, REMOTE_ADDR="203.0.113.9")
+    assert response.headers["X-Request-ID"] != "proxy-7f3a9c"
+    assert len(response.headers["X-Request-ID"]) >= 16
+
+
+def test_without_a_proxy_no_request_id_is_taken_from_the_request(client, settings):
+    settings.REQUEST_ID_PROXY_ADDRESSES = []
+    response = client.get("/", headers={"X-Request-ID": "proxy-7f3a9c"})
+    assert response.headers["X-Request-ID"] != "proxy-7f3a9c"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["a\nfake log line", "x" * 65, "<script>", ""],
+    ids=["newline", "long", "markup", "empty"],
+)
+def test_the_proxy_id_must_look_like_an_id(client, settings, sent):
+    settings.REQUEST_ID_PROXY_ADDRESSES = ["127.0.0.1"]
+    response = client.get("/", headers={"X-Request-ID": sent})
+    assert response.headers["X-Request-ID"] != sent
+    assert len(response.headers["X-Request-ID"]) >= 16
 
 
 def test_a_second_visit_gets_the_same_headers_and_a_new_request_id(client):

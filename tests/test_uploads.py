@@ -354,20 +354,36 @@ def test_the_editor_asks_for_a_file_when_none_is_sent(staff_client, media_root):
 # Who may upload
 
 
-@pytest.mark.parametrize("url", [UPLOAD_URL, ADD_URL])
-def test_anonymous_visitors_cannot_upload(client, media_root, url):
-    response = client.post(url, {"image": upload("pose.png", image_bytes("PNG"))})
+def test_anonymous_visitors_cannot_upload_in_the_admin(client, media_root):
+    response = client.post(ADD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/login/")
     assert stored_files(media_root) == []
 
 
-@pytest.mark.parametrize("url", [UPLOAD_URL, ADD_URL])
-def test_students_with_an_account_cannot_upload(client, media_root, url):
+def test_anonymous_visitors_cannot_upload_in_the_editor_nor_learn_the_admin_address(
+    client, media_root
+):
+    response = client.post(UPLOAD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
+    assert response.status_code == 403
+    assert "Location" not in response.headers
+    assert b"/admin/" not in response.content
+    assert stored_files(media_root) == []
+
+
+def test_students_with_an_account_cannot_upload_in_the_admin(client, media_root):
     client.force_login(make_user())
-    response = client.post(url, {"image": upload("pose.png", image_bytes("PNG"))})
+    response = client.post(ADD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/login/")
+    assert stored_files(media_root) == []
+
+
+def test_students_with_an_account_cannot_upload_in_the_editor(client, media_root):
+    client.force_login(make_user())
+    response = client.post(UPLOAD_URL, {"image": upload("pose.png", image_bytes("PNG"))})
+    assert response.status_code == 403
+    assert "Location" not in response.headers
     assert stored_files(media_root) == []
 
 

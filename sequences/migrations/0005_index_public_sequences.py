@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sequences', '0003_validate_names_and_markdown_length'),
+        ('sequences', '0004_give_roles_sequence_permissions'),
     ]
 
     operations = [
