@@ -12,8 +12,8 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from poses.models import Pose
-from tests.conftest import make_pose, make_staff, make_step
-from tests.test_admin import admin_post_data, change_url, pose_fields, step_row
+from tests.admin_forms import admin_post_data, change_url, pose_fields, step_row
+from tests.factories import make_pose, make_staff, make_step
 
 
 @pytest.mark.django_db
