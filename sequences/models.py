@@ -199,6 +199,11 @@ class PractiseStep:
     def seconds(self):
         return self.item.seconds_per_side
 
+    @property
+    def is_left(self):
+        """Figures show a pose's right side (docs/figures.md): the left one is its mirror."""
+        return self.side == SequenceItem.Side.LEFT.label
+
 
 class SequenceItemManager(models.Manager):
     """Items are known by their sequence's slug and their position in it."""

@@ -63,3 +63,18 @@ def test_the_practise_script_is_a_static_file_not_inline(client):
     scripts = page_elements(response, "script")
     assert [script.text for script in scripts] == [""]
     assert re.search(r"/static/js/practise\.[0-9a-f]+\.js$", scripts[0].attributes["src"])
+
+
+def test_the_left_side_shows_the_figure_mirrored(client):
+    from poses.figures import figure_svg, mirrored
+    from tests.test_figures import standing
+
+    figure = standing()
+    figure["joints"]["right_wrist"] = [150, 30]  # one arm raised: the sides differ
+    sequence = make_sequence()
+    make_item(sequence, make_pose(sanskrit_name="Vrksasana", figure=figure), side="both")
+    page = client.get(f"{sequence.get_absolute_url()}practise/").content.decode()
+    right, left = re.findall(r"<svg.*?</svg>", page, re.DOTALL)
+    assert right == figure_svg(figure, "Figure of Vrksasana", "large")
+    assert left == figure_svg(mirrored(figure), "Figure of Vrksasana, left side", "large")
+    assert right != left

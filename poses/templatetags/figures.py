@@ -25,7 +25,8 @@ def pose_figure(pose, size="card", figure=None, title="", mirror=False):
         return ""
     if mirror:
         figure = mirrored(figure)
-    return mark_safe(figure_svg(figure, title or f"Figure of {pose.sanskrit_name}", size))
+    title = title or f"Figure of {pose.sanskrit_name}" + (", left side" if mirror else "")
+    return mark_safe(figure_svg(figure, title, size))
 
 
 @register.simple_tag(takes_context=True)
