@@ -23,9 +23,11 @@ run: install
 	DJANGO_DEBUG=1 DJANGO_PAGE_CACHE=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # Production settings under gunicorn, on plain http at 127.0.0.1:8000: only the settings that
-# need HTTPS (redirect, HSTS, secure cookies) are off. The secret key is made once in var/.
+# need HTTPS (redirect, HSTS, secure cookies) are off, and with no proxy in front the site
+# serves uploaded images itself. The secret key is made once in var/.
 SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
-	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0 \
+	DJANGO_SERVE_MEDIA=1
 
 var/secret-key:
 	mkdir -p var
@@ -35,6 +37,7 @@ serve: install var/secret-key
 	$(SERVE_ENV) $(MANAGE) migrate --no-input
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input -v0
 	$(SERVE_ENV) $(MANAGE) load_poses $(FIXTURES)
+	DJANGO_DEBUG=1 $(MANAGE) create_local_admin
 	$(SERVE_ENV) $(BIN)/gunicorn studio.wsgi --workers 2 --bind 127.0.0.1:8000 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

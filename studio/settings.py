@@ -131,6 +131,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded images are served by the proxy in production (docs/deploy.md); by the site itself
+# under `make run` and `make serve`, which have no proxy (studio.views.media).
+SERVE_MEDIA = DEBUG or env_flag("DJANGO_SERVE_MEDIA")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,6 +14,7 @@ from studio.views import (
     healthz,
     markdown_image_upload,
     markdown_preview,
+    media,
     read_only,
     robots_txt,
 )
@@ -52,10 +53,8 @@ urlpatterns = [
     path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images, when no proxy serves them (settings.SERVE_MEDIA).
+urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"))
 
 if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor", floor))

@@ -10,13 +10,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from django.views.static import serve
 
 from studio.images import CleanImageField
 from studio.markdown import MAX_MARKDOWN_LENGTH, render_markdown
@@ -145,3 +146,17 @@ def cache_answers() -> bool:
 def floor(request: HttpRequest) -> HttpResponse:
     """The framework's floor for `make bench`: a constant answer, nothing else."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@csrf_exempt
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded image, where no proxy serves them (settings.SERVE_MEDIA): with the type
+    its name says, never sniffed, and never run as a page of ours if it were not an image."""
+    if not settings.SERVE_MEDIA:
+        raise Http404("Uploaded files are served by the proxy.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
