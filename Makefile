@@ -38,8 +38,9 @@ serve: install var/secret-key
 	$(SERVE_ENV) $(BIN)/gunicorn studio.wsgi --workers 2 --bind 127.0.0.1:8000 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
-# Never part of `make test`: several minutes of load on this machine. BENCH_SIZES=1000 for a
-# quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL.
+# Never part of `make test`: 10-15 minutes of load on this machine (bench/README.md).
+# BENCH_SIZES=1000 for a quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL (in a
+# database of its own, studio_bench). The Varnish rows need varnishd and deploy/varnish/.
 bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run.py

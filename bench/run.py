@@ -1,16 +1,37 @@
-"""`make bench`: Studio's pages under gunicorn, beside the framework's floor.
+"""`make bench`: what visitors do to Studio under gunicorn, beside a bare Django view.
 
-For each library size (1,000 and 10,000 generated poses by default) it builds a database,
-serves it with gunicorn (2 sync workers, debug off) on 127.0.0.1, and drives every URL with
-wrk, interleaved, for three rounds; it reports medians. The floor is a view of this same
-project that returns a constant response: each page's throughput is given as a ratio of the
-floor measured in the same run. SQLite by default; DATABASE_URL=postgres://… benchmarks
-PostgreSQL. With Redis on 127.0.0.1:6379 the workers share their cache through it, as in
-production. Results: printed, and written to bench/results/latest.md.
+For each library size (1,000 and 10,000 generated poses on top of the fixtures, by default)
+it builds its own database (SQLite under var/bench/, or with DATABASE_URL=postgres://… a
+PostgreSQL database of its own, studio_bench), serves it with gunicorn (2 sync workers,
+debug off, the Redis cache at BENCH_REDIS_URL, flushed before every run) and drives each
+scenario with wrk, every request a path picked at random from a list drawn from the
+database (bench/paths.py, bench/random_path.lua):
+
+- random pose pages over the whole library, distinct searches, filter combinations,
+  sequence pages and the other public pages;
+- a student with a session ("Safe for me" chosen) reading random pose pages;
+- one pose page over and over (the cache);
+- the repeated page and random pose pages through Varnish, started here with the
+  repository's deploy/varnish/studio.vcl pointed at this gunicorn (skipped, and said so,
+  without that file or varnishd);
+- the floor: a bare Django view in a process of its own (bench/floor_site.py, gunicorn,
+  2 workers) and the project's own /bench/floor.
+
+Every scenario reports requests/s, its ratio to the bare Django view of the same run, p50,
+p99, the slowest request, how many took over a second, and errors and timeouts. Rounds are
+interleaved; requests/s, p50 and p99 are medians of rounds, the rest over all rounds. The
+report goes to bench/results/<database>-<date>.md and bench/results/latest.md.
+
+Settings (environment): BENCH_SIZES (1000,10000), BENCH_SECONDS (5 a run), BENCH_ROUNDS (2),
+BENCH_CONNECTIONS (16), BENCH_TIMEOUT (10 s), BENCH_PORT (18765; the floor and Varnish
+take the next two), BENCH_REDIS_URL (redis://127.0.0.1:6379/9), BENCH_DATABASE
+(studio_bench), BENCH_DISTINCT (2000 searches, 2000 filter lists), BENCH_RESULTS
+(bench/results). See bench/README.md.
 """
 
 import json
 import os
+import platform
 import re
 import secrets
 import shutil
@@ -20,54 +41,191 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = ROOT / "var" / "bench"
 PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+VCL = Path(os.environ.get("BENCH_VCL", ROOT / "deploy" / "varnish" / "studio.vcl"))
+FIXTURES = (
+    "fixtures/janusirsasana.json",
+    "fixtures/starter_library.json",
+    "fixtures/more_poses.json",
+    "fixtures/sample_sequence.json",
+)
+
 PORT = int(os.environ.get("BENCH_PORT", "18765"))
+FLOOR_PORT = PORT + 1
+VARNISH_PORT = PORT + 2
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "10"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+DATABASE = os.environ.get("BENCH_DATABASE", "studio_bench")
+RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "results"))
+# Pages measured in process, uncached, at every size (bench/measure.py): the same URLs at
+# 1,000 and 10,000 poses, so the report can say how each page's cost grows with the library.
+PAGES = (
+    "/",
+    "/poses/",
+    "/poses/janusirsasana/",
+    "/poses/janusirsasana.json",
+    "/poses/?q=tree",
+    "/poses/?q=hamstring+stretch",
+    "/poses/?level=beginner&type=sitting",
+    "/poses/?area=back",
+    "/poses/?safe_for=knee-injury",
+    "/sequences/",
+    "/sequences/sun-salutation-a/",
+    "/sitemap.xml",
+    "/feeds/poses/",
+)
+
+
+@dataclass
+class Scenario:
+    name: str
+    paths: str  # the list in bench/paths.py's directory
+    server: str = "studio"  # "studio", "floor" or "varnish"
+    session: bool = False
+    target: float | None = None  # issue 15's goal, as a ratio to the bare Django view
+
+
+SCENARIOS = (
+    Scenario("bare Django view (own process)", "floor", server="floor"),
+    Scenario("in-project floor /bench/floor", "bench_floor"),
+    Scenario("random pose pages", "poses", target=0.1),
+    Scenario("distinct searches", "searches"),
+    Scenario("filter combinations", "filters", target=0.05),
+    Scenario("student with a session: random pose pages", "poses", session=True, target=0.1),
+    Scenario("repeated pose page", "repeated"),
+    Scenario("sequence pages", "sequences"),
+    Scenario("other public pages (home, list pages, sitemap, feed, JSON)", "other"),
+    Scenario("Varnish: repeated pose page", "repeated", server="varnish", target=5),
+    Scenario("Varnish: random pose pages", "poses", server="varnish"),
+)
 
 
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk).")
+    for port in (PORT, FLOOR_PORT, VARNISH_PORT):
+        if port_answers(port):
+            sys.exit(f"Port {port} is taken; set BENCH_PORT to a free range of three ports.")
+    started = time.monotonic()
     base_url = os.environ.get("DATABASE_URL", "")
     engine = "PostgreSQL" if base_url.startswith("postgres") else "SQLite"
-    report = [
-        "# Benchmark",
-        "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {engine} · gunicorn 2 sync workers · "
-        f"wrk {CONNECTIONS} connections, {SECONDS} s per URL, {ROUNDS} rounds, medians · "
-        f"cache: {'Redis' if redis_is_up() else 'local memory'} · {os.cpu_count()} cores",
-        "",
-    ]
+    varnish_missing = varnish_skip_reason()
+    header = run_header(engine, base_url, varnish_missing)
+    sections, renders = [], {}
     for size in SIZES:
         env = benchmark_environment(size, base_url)
+        built = time.monotonic()
         prepare_database(size, env)
-        urls = pick_urls(env)
-        figures = measure_in_process(env, urls)
+        build_seconds = time.monotonic() - built
+        lists = write_path_lists(env, WORK / f"paths-{size}")
+        renders[size] = measure_in_process(env)
         with serving(env):
-            speeds = drive(urls)
-        report += size_report(size, urls, speeds, figures)
-    text = "\n".join(report) + "\n"
+            results = drive(env, lists, varnish_missing)
+        sections += size_report(size, build_seconds, lists, results, renders[size])
+    minutes = (time.monotonic() - started) / 60
+    text = "\n".join(
+        [*header, f"- **Took**: {minutes:.1f} minutes in all.", "", *sections]
+        + flat_cost_report(renders)
+    )
     print(text)
-    out = ROOT / "bench" / "results" / "latest.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(f"Written to {out.relative_to(ROOT)}")
+    write_results(engine, text)
 
 
-def redis_is_up():
+# The run's facts --------------------------------------------------------------------------
+
+
+def run_header(engine, base_url, varnish_missing):
+    commit = git("rev-parse", "--short", "HEAD")
+    # Results of earlier runs waiting to be committed do not change what is measured.
+    changed = [
+        line for line in git("status", "--porcelain").splitlines() if "bench/results/" not in line
+    ]
+    state = f"with uncommitted changes to {len(changed)} files" if changed else "clean tree"
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    return [
+        f"# Benchmark: {engine}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- **Commit measured**: `{commit}` ({state}).",
+        f"- **Machine**: {os.cpu_count()} cores ({cpu_model()}), load average {load} "
+        "at the start (other work on the machine shows in every figure).",
+        f"- **Software**: Python {platform.python_version()}, Django {package('django')}, "
+        f"gunicorn {package('gunicorn')}, {database_version(engine, base_url)}, "
+        f"{tool_version(['wrk', '-v'])}, "
+        f"{varnish_version()}.",
+        f"- **Sizes**: {', '.join(f'{n:,}' for n in SIZES)} generated poses, on top of the "
+        "fixtures (about 60 poses, 2 sequences).",
+        f"- **Method**: gunicorn, 2 sync workers, debug off, cache in Redis ({REDIS_URL}, "
+        f"flushed before every run); wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s "
+        f"a run, timeout {TIMEOUT} s, {ROUNDS} rounds with the scenarios interleaved. "
+        "Requests/s, p50 and p99 are medians of the rounds; max, over 1 s and errors count "
+        "every round. Each request picks a path at random from the scenario's list; requests "
+        "still running when a run ends are not counted.",
+        f"- **Varnish**: {varnish_missing or 'the repository VCL, backend port substituted'}.",
+    ]
+
+
+def git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def cpu_model():
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
     except OSError:
-        return False
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def package(name):
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def tool_version(command):
+    out = subprocess.run(command, capture_output=True, text=True)
+    text = (out.stdout + out.stderr).strip().splitlines()
+    return text[0].split(" [")[0].split(" (")[0] if text else command[0]
+
+
+def varnish_version():
+    if not shutil.which("varnishd"):
+        return "no varnishd"
+    out = subprocess.run(["varnishd", "-V"], capture_output=True, text=True)
+    found = re.search(r"varnish-([\d.]+)", out.stdout + out.stderr)
+    return f"Varnish {found.group(1)}" if found else "Varnish"
+
+
+def database_version(engine, base_url):
+    if engine == "SQLite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    import psycopg
+
+    with psycopg.connect(base_url) as connection:
+        return "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
+
+
+# The library ------------------------------------------------------------------------------
 
 
 def benchmark_environment(size, base_url):
@@ -78,18 +236,21 @@ def benchmark_environment(size, base_url):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_BENCH": "1",
         "DJANGO_LOG_LEVEL": "ERROR",
-        "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
+        "STATIC_ROOT": str(WORK / "static"),
+        "REDIS_URL": REDIS_URL,
     }
     if base_url.startswith("postgres"):
-        env["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/studio_bench_{size}", base_url)
+        own = base_url.rsplit("/", 1)[1].split("?")[0]
+        if DATABASE in (own, "studio", "postgres"):
+            sys.exit(
+                f"BENCH_DATABASE={DATABASE} would overwrite a database the bench does not own."
+            )
+        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + f"/{DATABASE}"
     else:
-        env["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench' / f'studio-{size}.sqlite3'}"
-    if redis_is_up():
-        env["REDIS_URL"] = REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
+        env["DATABASE_URL"] = f"sqlite:///{WORK / f'studio-{size}.sqlite3'}"
     return env
 
 
@@ -99,56 +260,44 @@ def manage(env, *args):
 
 def prepare_database(size, env):
     url = env["DATABASE_URL"]
+    WORK.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
-        database = url.rsplit("/", 1)[1]
-        server = url.rsplit("/", 1)[0] + "/postgres"
         import psycopg
 
+        server = url.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            connection.execute(f'CREATE DATABASE "{database}"')
-    print(f"Building a library of {size} poses …", flush=True)
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+            connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    print(f"Building a library of {size:,} poses …", flush=True)
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_poses", "fixtures/janusirsasana.json")
+    manage(env, "load_poses", *FIXTURES)
     manage(env, "generate_poses", str(size))
     manage(env, "collectstatic", "--no-input", "-v0")
 
 
-def pick_urls(env):
-    script = (
-        "from poses.models import Pose, PoseType; "
-        "p = Pose.objects.order_by('pk')[Pose.objects.count() // 2]; "
-        "t = PoseType.objects.order_by('pk').first(); "
-        "print(p.slug, p.sanskrit_name[:5], t.slug)"
-    )
+def write_path_lists(env, directory):
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
+        [PYTHON, str(BENCH / "paths.py"), str(directory)],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.split()
-    slug, prefix, pose_type = out[-3:]
-    manifest = json.loads((Path(env["STATIC_ROOT"]) / "staticfiles.json").read_text())
-    return {
-        "pose page": f"/poses/{slug}/",
-        "list": "/poses/",
-        "search": f"/poses/?q={prefix.lower()}",
-        "filtered list": f"/poses/?level=beginner&type={pose_type}",
-        "home": "/",
-        "static CSS": "/static/" + manifest["paths"]["css/studio.css"],
-        "floor": "/bench/floor",
-    }
+    ).stdout
+    counts = json.loads(out.strip().splitlines()[-1])
+    (directory / "floor.txt").write_text("/\n")
+    (directory / "bench_floor.txt").write_text("/bench/floor\n")
+    lists = {name: directory / f"{name}.txt" for name in [*counts, "floor", "bench_floor"]}
+    print("Path lists: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()), flush=True)
+    return lists
 
 
-def measure_in_process(env, urls):
+def measure_in_process(env):
+    print("Measuring pages in process, uncached …", flush=True)
     out = subprocess.run(
-        [PYTHON, "bench/measure.py", *urls.values()],
+        [PYTHON, str(BENCH / "measure.py"), *PAGES],
         cwd=ROOT,
         env=env,
         check=True,
@@ -158,101 +307,313 @@ def measure_in_process(env, urls):
     return json.loads(out.strip().splitlines()[-1])
 
 
+# The servers ------------------------------------------------------------------------------
+
+
+def port_answers(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(url, process, what):
+    for _ in range(150):
+        if process.poll() is not None:
+            sys.exit(f"{what} stopped at start (exit {process.returncode}).")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit(f"{what} did not answer at {url}.")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class serving:
+    """Studio's gunicorn and the bare Django floor's, side by side, for one library."""
+
     def __init__(self, env):
         self.env = env
 
     def __enter__(self):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-                sys.exit(f"Port {PORT} is taken; set BENCH_PORT to a free one.")
-        if "REDIS_URL" in self.env:
-            import redis
-
-            redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
-        self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "studio.wsgi",
-                "--workers=2",
-                f"--bind=127.0.0.1:{PORT}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
+        # No control socket: its one default path would be shared by every gunicorn here.
+        gunicorn = [GUNICORN, "--workers=2", "--log-level=warning", "--no-control-socket"]
+        self.studio = subprocess.Popen(
+            [*gunicorn, f"--bind=127.0.0.1:{PORT}", "studio.wsgi"], cwd=ROOT, env=self.env
         )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.process.kill()
-        sys.exit("gunicorn did not start")
+        floor_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        self.floor = subprocess.Popen(
+            [*gunicorn, f"--bind=127.0.0.1:{FLOOR_PORT}", "--chdir", str(BENCH), "floor_site"],
+            cwd=ROOT,
+            env=floor_env,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{PORT}/healthz", self.studio, "Studio's gunicorn")
+            wait_for(f"http://127.0.0.1:{FLOOR_PORT}/", self.floor, "The bare Django gunicorn")
+        except SystemExit:
+            self.__exit__()
+            raise
+        return self
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        stop(self.studio)
+        stop(self.floor)
 
 
-def wrk(path):
+def varnish_skip_reason():
+    if not VCL.exists():
+        return "skipped: no VCL/varnishd (deploy/varnish/studio.vcl is not in this tree)"
+    if not shutil.which("varnishd"):
+        return "skipped: no VCL/varnishd (varnishd is not installed: apt-get install varnish)"
+    if not backend_substituted(VCL.read_text(), PORT)[1]:
+        return "skipped: the VCL names no backend port 8000 to point at the bench's gunicorn"
+    return ""
+
+
+def backend_substituted(vcl, port):
+    """The VCL with its backend at 127.0.0.1:8000 moved to the bench's port."""
+    return re.subn(r'(\.port\s*=\s*")8000(")', rf"\g<1>{port}\g<2>", vcl)
+
+
+class varnish:
+    """A fresh varnishd in front of the bench's gunicorn: each run starts with an empty cache."""
+
+    def __enter__(self):
+        self.directory = WORK / "varnish"
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self.directory.mkdir(parents=True)
+        vcl = self.directory / "studio.vcl"
+        vcl.write_text(backend_substituted(VCL.read_text(), PORT)[0])
+        self.log = (self.directory / "varnishd.log").open("w")
+        self.process = subprocess.Popen(
+            [
+                "varnishd",
+                "-F",
+                f"-a127.0.0.1:{VARNISH_PORT}",
+                f"-f{vcl}",
+                f"-n{self.directory / 'state'}",
+                "-smalloc,256m",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(f"http://127.0.0.1:{VARNISH_PORT}/healthz", self.process, "varnishd")
+        return self
+
+    def hits_and_misses(self):
+        time.sleep(1)  # worker threads add their counters to the totals when idle
+        out = subprocess.run(
+            ["varnishstat", "-1", f"-n{self.directory / 'state'}"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        counters = dict(re.findall(r"^MAIN\.(cache_hit|cache_miss|s_pass)\s+(\d+)", out, re.M))
+        return {name: int(value) for name, value in counters.items()}
+
+    def __exit__(self, *exc):
+        stop(self.process)
+        self.log.close()
+
+
+# The runs ---------------------------------------------------------------------------------
+
+
+def flush_cache():
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def student_cookie(conditions):
+    """Choose conditions on "Safe for me" as a student does; their cookies, as one header."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = f"http://127.0.0.1:{PORT}/safe-for-me/"
+    form = opener.open(url, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = [("csrfmiddlewaretoken", token), *(("conditions", slug) for slug in conditions)]
+    opener.open(urllib.request.Request(url, data=urlencode(data).encode()), timeout=30)
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        sys.exit('"Safe for me" gave the student no session cookie.')
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def wrk(port, paths, cookie=""):
     out = subprocess.run(
         [
             "wrk",
-            f"-t{min(2, CONNECTIONS)}",
+            "-t2",
             f"-c{CONNECTIONS}",
             f"-d{SECONDS}s",
-            "--latency",
-            f"http://127.0.0.1:{PORT}{path}",
+            f"--timeout={TIMEOUT}s",
+            f"-s{BENCH / 'random_path.lua'}",
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(paths),
+            cookie,
         ],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    if "Non-2xx" in out:
-        sys.exit(f"{path} answered with errors:\n{out}")
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
-        "p99": to_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
-    }
+    return json.loads(out.split("BENCH_RESULT", 1)[1])
 
 
-def to_ms(value):
-    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+def run_once(scenario, lists, varnish_missing):
+    flush_cache()
+    cookie = ""
+    if scenario.session:
+        conditions = lists["conditions"].read_text().split()[:2]
+        cookie = student_cookie(conditions)
+    if scenario.server == "floor":
+        return wrk(FLOOR_PORT, lists[scenario.paths])
+    if scenario.server == "varnish":
+        if varnish_missing:
+            return None
+        with varnish() as edge:
+            result = wrk(VARNISH_PORT, lists[scenario.paths], cookie)
+            result["varnish"] = edge.hits_and_misses()
+        return result
+    return wrk(PORT, lists[scenario.paths], cookie)
 
 
-def drive(urls):
-    runs = {name: [] for name in urls}
+def drive(env, lists, varnish_missing):
+    runs = {scenario.name: [] for scenario in SCENARIOS}
     for round_number in range(1, ROUNDS + 1):
-        print(f"  round {round_number} of {ROUNDS}", flush=True)
-        for name, path in urls.items():
-            runs[name].append(wrk(path))
-    return {
-        name: {key: statistics.median(run[key] for run in results) for key in results[0]}
-        for name, results in runs.items()
+        for scenario in SCENARIOS:
+            print(f"  round {round_number}/{ROUNDS}: {scenario.name}", flush=True)
+            result = run_once(scenario, lists, varnish_missing)
+            if result is not None:
+                runs[scenario.name].append(result)
+    return {name: summarise(results) for name, results in runs.items() if results}
+
+
+def summarise(results):
+    def median(key):
+        return statistics.median(result[key] for result in results)
+
+    summary = {
+        "rps": median("rps"),
+        "p50_ms": median("p50_ms"),
+        "p99_ms": median("p99_ms"),
+        "max_ms": max(result["max_ms"] for result in results),
+        "over_1s": sum(result["over_1s"] for result in results),
+        "requests": sum(result["requests"] for result in results),
+        "errors": sum(
+            sum(result["errors"].values()) - result["errors"]["timeout"] for result in results
+        ),
+        "timeouts": sum(result["errors"]["timeout"] for result in results),
     }
+    if "varnish" in results[0]:
+        summary["varnish"] = {
+            key: sum(result["varnish"].get(key, 0) for result in results)
+            for key in ("cache_hit", "cache_miss", "s_pass")
+        }
+    return summary
 
 
-def size_report(size, urls, speeds, figures):
-    floor = speeds["floor"]["rps"]
+# The report -------------------------------------------------------------------------------
+
+
+def size_report(size, build_seconds, lists, results, renders):
+    floor = results["bare Django view (own process)"]["rps"]
+    counts = {name: len(path.read_text().splitlines()) for name, path in lists.items()}
     lines = [
-        f"## {size:,} generated poses (+ the Janusirsasana fixture)",
+        f"## {size:,} generated poses",
         "",
-        "| URL | requests/s | × floor | p50 ms | p99 ms | SQL queries uncached / cached "
-        "| HTML bytes (gzip) | uncached render ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"Library built in {build_seconds:.0f} s.",
+        "",
+        "| scenario | distinct paths | requests/s | × bare Django | target | p50 ms | p99 ms "
+        "| max ms | over 1 s | errors / timeouts |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, path in urls.items():
-        speed, figure = speeds[name], figures[path]
+    notes, slow = [], []
+    for scenario in SCENARIOS:
+        result = results.get(scenario.name)
+        if result is None:
+            lines.append(f"| {scenario.name} | | | | | | | | | {varnish_skip_reason()} |")
+            continue
+        if not result["requests"]:
+            lines.append(
+                f"| {scenario.name} | {counts[scenario.paths]:,} | 0 | 0 | | | | "
+                f"| no request finished in {SECONDS} s | {result['errors']:,} / "
+                f"{result['timeouts']:,} |"
+            )
+            slow.append(scenario.name)
+            continue
+        ratio = result["rps"] / floor
+        target = ""
+        if scenario.target is not None:
+            met = "met" if ratio >= scenario.target else "not met"
+            target = f"≥ {scenario.target:g}×: {met}"
         lines.append(
-            f"| {name} `{path}` | {speed['rps']:,.0f} | {speed['rps'] / floor:.2f} "
-            f"| {speed['p50']:.2f} | {speed['p99']:.2f} "
-            f"| {figure['queries_uncached']} / {figure['queries_cached']} "
-            f"| {figure['bytes']:,} ({figure['bytes_gzip']:,}) | {figure['render_ms']:.1f} |"
+            f"| {scenario.name} | {counts[scenario.paths]:,} | {result['rps']:,.0f} "
+            f"| {ratio:.3f} | {target} | {result['p50_ms']:,.1f} | {result['p99_ms']:,.1f} "
+            f"| {result['max_ms']:,.0f} | {result['over_1s']:,} of {result['requests']:,} "
+            f"| {result['errors']:,} / {result['timeouts']:,} |"
+        )
+        if result["over_1s"]:
+            slow.append(scenario.name)
+        if "varnish" in result:
+            v = result["varnish"]
+            notes.append(
+                f"- {scenario.name}: Varnish hits {v['cache_hit']:,}, misses "
+                f"{v['cache_miss']:,}, passes {v['s_pass']:,}."
+            )
+    verdict = (
+        "No request took over 1 s." if not slow else f"**Requests over 1 s** in: {', '.join(slow)}."
+    )
+    lines += ["", verdict, *([""] + notes if notes else []), ""]
+    lines += [
+        "Uncached, in process (bench/measure.py: the cache cleared before each render):",
+        "",
+        "| page | status | SQL queries | render ms (median) | renders | HTML bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for path, figure in renders.items():
+        lines.append(
+            f"| `{path}` | {figure['status']} | {figure['queries_uncached']} "
+            f"| {figure['render_ms']:.1f} | {figure['renders']} | {figure['bytes']:,} |"
         )
     return [*lines, ""]
+
+
+def flat_cost_report(renders):
+    if len(renders) < 2:
+        return []
+    small, large = min(renders), max(renders)
+    lines = [
+        f"## Cost at {large:,} poses against {small:,} (uncached render, target ≤ 1.2×)",
+        "",
+        f"| page | ms at {small:,} | ms at {large:,} | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for path in renders[small]:
+        before, after = renders[small][path]["render_ms"], renders[large][path]["render_ms"]
+        lines.append(f"| `{path}` | {before:.1f} | {after:.1f} | {after / before:.2f} |")
+    return [*lines, ""]
+
+
+def write_results(engine, text):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{engine.lower()}-{datetime.now(UTC):%Y-%m-%d}.md"
+    out.write_text(text + "\n")
+    # latest.md: the newest report of each database.
+    newest = {}
+    for report in sorted(RESULTS.glob("*-????-??-??.md")):
+        newest[report.name.rsplit("-", 3)[0]] = report
+    latest = "\n---\n\n".join(newest[name].read_text() for name in sorted(newest))
+    (RESULTS / "latest.md").write_text(latest)
+    print(f"Written to {out} and {RESULTS / 'latest.md'}")
 
 
 if __name__ == "__main__":
