@@ -134,8 +134,8 @@ def main():
         lists = write_path_lists(env, WORK / f"paths-{size}")
         renders[size] = measure_in_process(env)
         with serving(env):
-            results = drive(env, lists, varnish_missing)
-        sections += size_report(size, build_seconds, lists, results, renders[size])
+            results, session_checked = drive(env, lists, varnish_missing)
+        sections += size_report(size, build_seconds, lists, results, renders[size], session_checked)
     minutes = (time.monotonic() - started) / 60
     text = "\n".join(
         [*header, f"- **Took**: {minutes:.1f} minutes in all.", "", *sections]
@@ -486,15 +486,26 @@ def run_once(scenario, lists, varnish_missing):
     return wrk(PORT, lists[scenario.paths], cookie)
 
 
+def session_shows_guidance(lists):
+    """Whether the student's cookie really brings their own page (else the scenario would
+    measure anonymous pages): a pose page offers to change their conditions."""
+    cookie = student_cookie(lists["conditions"].read_text().split()[:2])
+    path = lists["repeated"].read_text().split()[0]
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
+    return "Change my conditions" in urllib.request.urlopen(request, timeout=30).read().decode()
+
+
 def drive(env, lists, varnish_missing):
     runs = {scenario.name: [] for scenario in SCENARIOS}
+    session_checked = session_shows_guidance(lists)
     for round_number in range(1, ROUNDS + 1):
         for scenario in SCENARIOS:
             print(f"  round {round_number}/{ROUNDS}: {scenario.name}", flush=True)
             result = run_once(scenario, lists, varnish_missing)
             if result is not None:
                 runs[scenario.name].append(result)
-    return {name: summarise(results) for name, results in runs.items() if results}
+    summaries = {name: summarise(results) for name, results in runs.items() if results}
+    return summaries, session_checked
 
 
 def summarise(results):
@@ -524,7 +535,7 @@ def summarise(results):
 # The report -------------------------------------------------------------------------------
 
 
-def size_report(size, build_seconds, lists, results, renders):
+def size_report(size, build_seconds, lists, results, renders, session_checked):
     floor = results["bare Django view (own process)"]["rps"]
     counts = {name: len(path.read_text().splitlines()) for name, path in lists.items()}
     lines = [
@@ -556,8 +567,9 @@ def size_report(size, build_seconds, lists, results, renders):
             met = "met" if ratio >= scenario.target else "not met"
             target = f"≥ {scenario.target:g}×: {met}"
         lines.append(
-            f"| {scenario.name} | {counts[scenario.paths]:,} | {result['rps']:,.0f} "
-            f"| {ratio:.3f} | {target} | {result['p50_ms']:,.1f} | {result['p99_ms']:,.1f} "
+            f"| {scenario.name} | {counts[scenario.paths]:,} | {short(result['rps'])} "
+            f"| {f'{ratio:.2f}' if ratio >= 0.1 else short(ratio)} | {target} "
+            f"| {result['p50_ms']:,.1f} | {result['p99_ms']:,.1f} "
             f"| {result['max_ms']:,.0f} | {result['over_1s']:,} of {result['requests']:,} "
             f"| {result['errors']:,} / {result['timeouts']:,} |"
         )
@@ -572,7 +584,7 @@ def size_report(size, build_seconds, lists, results, renders):
     verdict = (
         "No request took over 1 s." if not slow else f"**Requests over 1 s** in: {', '.join(slow)}."
     )
-    lines += ["", verdict, *([""] + notes if notes else []), ""]
+    lines += ["", verdict, "", session_note(session_checked), *([""] + notes if notes else []), ""]
     lines += [
         "Uncached, in process (bench/measure.py: the cache cleared before each render):",
         "",
@@ -585,6 +597,23 @@ def size_report(size, build_seconds, lists, results, renders):
             f"| {figure['render_ms']:.1f} | {figure['renders']} | {figure['bytes']:,} |"
         )
     return [*lines, ""]
+
+
+def session_note(checked):
+    if checked:
+        return (
+            "The student's session was checked before the runs: a pose page with it shows "
+            "their own guidance (“Change my conditions”)."
+        )
+    return (
+        "**Warning**: a pose page with the student's session did not show their own guidance "
+        "(“Change my conditions”): the session rows may measure anonymous pages."
+    )
+
+
+def short(number):
+    """Small figures keep two significant digits instead of rounding to nothing."""
+    return f"{number:,.0f}" if number >= 10 else f"{number:.2g}"
 
 
 def flat_cost_report(renders):
