@@ -221,7 +221,7 @@ def database_version(engine, base_url):
         return f"SQLite {sqlite3.sqlite_version}"
     import psycopg
 
-    with psycopg.connect(base_url) as connection:
+    with psycopg.connect(maintenance_url(base_url)) as connection:
         return "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
 
 
@@ -254,6 +254,11 @@ def benchmark_environment(size, base_url):
     return env
 
 
+def maintenance_url(url):
+    """The server's own database, to create the bench's (DATABASE_URL's need not exist)."""
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -266,8 +271,7 @@ def prepare_database(size, env):
     else:
         import psycopg
 
-        server = url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(server, autocommit=True) as connection:
+        with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
             connection.execute(f'CREATE DATABASE "{DATABASE}"')
     print(f"Building a library of {size:,} poses …", flush=True)
