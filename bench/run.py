@@ -277,7 +277,8 @@ def prepare_database(size, env):
         import psycopg
 
         with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+            # FORCE: a render measure.py stopped may leave a backend behind.
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{DATABASE}"')
     print(f"Building a library of {size:,} poses …", flush=True)
     manage(env, "migrate", "--no-input", "-v0")
@@ -389,8 +390,9 @@ def varnish_skip_reason():
 
 
 def backend_substituted(vcl, port):
-    """The VCL with its backend at 127.0.0.1:8000 moved to the bench's port."""
-    return re.subn(r'(\.port\s*=\s*")8000(")', rf"\g<1>{port}\g<2>", vcl)
+    """The VCL with its backend at 127.0.0.1:8000 moved to the bench's port, and how many
+    places said 8000 (`.port = "8000";`, or `.host = "127.0.0.1:8000";`)."""
+    return re.subn(r'((?:\.port\s*=\s*"|\.host\s*=\s*"[^":]+:))8000(")', rf"\g<1>{port}\g<2>", vcl)
 
 
 class varnish:

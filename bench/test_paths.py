@@ -53,5 +53,10 @@ def test_varnish_backend_moves_to_the_bench_gunicorn():
     assert '.host = "127.0.0.1";' in moved
 
 
+def test_varnish_backend_given_as_host_and_port_moves_too():
+    moved, count = backend_substituted('backend default { .host = "127.0.0.1:8000"; }', 18765)
+    assert (moved, count) == ('backend default { .host = "127.0.0.1:18765"; }', 1)
+
+
 def test_a_vcl_without_port_8000_is_not_substituted():
     assert backend_substituted('backend default { .port = "9000"; }', 18765)[1] == 0
