@@ -71,6 +71,8 @@ TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "10"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 DATABASE = os.environ.get("BENCH_DATABASE", "studio_bench")
 RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "results"))
+# For trying the bench out: keep a SQLite library an earlier run built (never for results).
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 # Pages measured in process, uncached, at every size (bench/measure.py): the same URLs at
 # 1,000 and 10,000 poses, so the report can say how each page's cost grows with the library.
 PAGES = (
@@ -134,8 +136,8 @@ def main():
     for size in SIZES:
         env = benchmark_environment(size, base_url)
         built = time.monotonic()
-        prepare_database(size, env)
-        build_seconds = time.monotonic() - built
+        reused = prepare_database(size, env)
+        build_seconds = None if reused else time.monotonic() - built
         lists = write_path_lists(env, WORK / f"paths-{size}")
         renders[size] = measure_in_process(env, lists)
         with serving(env) as servers:
@@ -271,10 +273,17 @@ def manage(env, *args):
 
 
 def prepare_database(size, env):
+    """A new library of `size` generated poses (or, with BENCH_REUSE=1, the SQLite one an
+    earlier run left); whether it was reused."""
     url = env["DATABASE_URL"]
     WORK.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if REUSE and path.exists():
+            print(f"Reusing the library of {size:,} poses in {path} …", flush=True)
+            manage(env, "collectstatic", "--no-input", "-v0")
+            return True
+        path.unlink(missing_ok=True)
     else:
         import psycopg
 
@@ -287,6 +296,7 @@ def prepare_database(size, env):
     manage(env, "load_poses", *FIXTURES)
     manage(env, "generate_poses", str(size))
     manage(env, "collectstatic", "--no-input", "-v0")
+    return False
 
 
 def write_path_lists(env, directory):
@@ -611,7 +621,9 @@ def size_report(size, build_seconds, lists, results, failures, renders, session_
     lines = [
         f"## {size:,} generated poses",
         "",
-        f"Library built in {build_seconds:.0f} s.",
+        f"Library built in {build_seconds:.0f} s."
+        if build_seconds is not None
+        else "Library reused from an earlier run (BENCH_REUSE=1), not built afresh.",
         "",
         "| scenario | distinct paths | requests/s | × bare Django | target | p50 ms | p99 ms "
         "| max ms | over 1 s | errors / timeouts |",
