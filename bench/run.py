@@ -35,12 +35,14 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
@@ -351,13 +353,20 @@ def wait_for(url, process, what):
     sys.exit(f"{what} did not answer at {url}.")
 
 
-def stop(process):
-    process.terminate()
-    try:
+def start(command, **options):
+    """A server of the bench's own, in a process group of its own (see stop)."""
+    return subprocess.Popen(command, start_new_session=True, **options)
+
+
+def stop(process, signal_number=signal.SIGTERM):
+    """Stop a server the bench started, and whatever it left in its process group (gunicorn
+    workers still busy when their master has gone would keep the port)."""
+    process.send_signal(signal_number)
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 class serving:
@@ -371,7 +380,7 @@ class serving:
 
     def __enter__(self):
         floor_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-        self.floor = subprocess.Popen(
+        self.floor = start(
             [*self.GUNICORN, f"--bind=127.0.0.1:{FLOOR_PORT}", "--chdir", str(BENCH), "floor_site"],
             cwd=ROOT,
             env=floor_env,
@@ -385,7 +394,7 @@ class serving:
         return self
 
     def start_studio(self):
-        studio = subprocess.Popen(
+        studio = start(
             [*self.GUNICORN, f"--bind=127.0.0.1:{PORT}", "studio.wsgi"], cwd=ROOT, env=self.env
         )
         wait_for(f"http://127.0.0.1:{PORT}/healthz", studio, "Studio's gunicorn")
@@ -393,12 +402,14 @@ class serving:
 
     def restart_studio(self):
         """A fresh gunicorn: what the last run left queued is dropped, not worked through."""
-        stop(self.studio)
+        # At once: a worker inside a long SQL query would heed no gentler signal.
+        stop(self.studio, signal.SIGKILL)
         self.studio = self.start_studio()
 
     def __exit__(self, *exc):
-        stop(self.studio)
-        stop(self.floor)
+        # SIGINT: gunicorn's quick shutdown (SIGTERM would wait for busy workers).
+        stop(self.studio, signal.SIGINT)
+        stop(self.floor, signal.SIGINT)
 
 
 def vcl_name():
@@ -431,7 +442,7 @@ class varnish:
         vcl = self.directory / "studio.vcl"
         vcl.write_text(backend_substituted(VCL.read_text(), PORT)[0])
         self.log = (self.directory / "varnishd.log").open("w")
-        self.process = subprocess.Popen(
+        self.process = start(
             [
                 "varnishd",
                 "-F",
