@@ -181,7 +181,8 @@ def run_header(engine, base_url, varnish_missing):
         "fixtures (about 60 poses, 2 sequences).",
         f"- **Method**: gunicorn, 2 sync workers, debug off, cache in Redis ({REDIS_URL}, "
         f"flushed before every run); wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s "
-        f"a run, timeout {TIMEOUT} s, {ROUNDS} rounds with the scenarios interleaved. "
+        f"a run, timeout {TIMEOUT} s, {ROUNDS} round{'s' if ROUNDS != 1 else ''} with the "
+        "scenarios interleaved. "
         "Requests/s, p50 and p99 are medians of the rounds; max, over 1 s and errors count "
         "every round. Each request picks a path at random from the scenario's list; requests "
         "still running when a run ends are not counted.",
@@ -607,6 +608,10 @@ def summarise(results):
         "p99_ms": median("p99_ms"),
         "max_ms": max(result["max_ms"] for result in results),
         "over_1s": sum(result["over_1s"] for result in results),
+        # wrk does not count requests still running when a run ends, but each connection
+        # asks one at a time: with fewer answers than connections, the others waited the
+        # whole run.
+        "unfinished": sum(max(0, CONNECTIONS - result["requests"]) for result in results),
         "requests": sum(result["requests"] for result in results),
         "errors": sum(
             sum(result["errors"].values()) - result["errors"]["timeout"] for result in results
@@ -649,27 +654,8 @@ def size_report(size, build_seconds, lists, results, failures, renders, session_
             why = "failed (below)" if failures[scenario.name] else varnish_skip_reason()
             lines.append(f"| {scenario.name} | | | | | | | | | {why} |")
             continue
-        if not result["requests"]:
-            lines.append(
-                f"| {scenario.name} | {counts[scenario.paths]:,} | 0 | 0 | | | | "
-                f"| no request finished in {SECONDS} s | {result['errors']:,} / "
-                f"{result['timeouts']:,} |"
-            )
-            slow.append(scenario.name)
-            continue
-        ratio = result["rps"] / floor
-        target = ""
-        if scenario.target is not None:
-            met = "met" if ratio >= scenario.target else "not met"
-            target = f"≥ {scenario.target:g}×: {met}"
-        lines.append(
-            f"| {scenario.name} | {counts[scenario.paths]:,} | {short(result['rps'])} "
-            f"| {f'{ratio:.2f}' if ratio >= 0.1 else short(ratio)} | {target} "
-            f"| {result['p50_ms']:,.1f} | {result['p99_ms']:,.1f} "
-            f"| {result['max_ms']:,.0f} | {result['over_1s']:,} of {result['requests']:,} "
-            f"| {result['errors']:,} / {result['timeouts']:,} |"
-        )
-        if result["over_1s"]:
+        lines.append(scenario_row(scenario, result, floor, counts[scenario.paths]))
+        if result["over_1s"] or result["unfinished"]:
             slow.append(scenario.name)
         if result["restarted"]:
             notes.append(
@@ -726,6 +712,23 @@ def size_report(size, build_seconds, lists, results, failures, renders, session_
     return [*lines, ""]
 
 
+def scenario_row(scenario, result, floor, paths):
+    ratio = result["rps"] / floor
+    target = ""
+    if scenario.target is not None:
+        met = "met" if ratio >= scenario.target else "not met"
+        target = f"≥ {scenario.target:g}×: {met}"
+    latency = "| | | |"  # no request answered: no latency to give
+    if result["requests"]:
+        latency = f"| {result['p50_ms']:,.1f} | {result['p99_ms']:,.1f} | {result['max_ms']:,.0f} |"
+    return (
+        f"| {scenario.name} | {paths:,} | {short(result['rps'])} "
+        f"| {f'{ratio:.2f}' if ratio >= 0.1 else short(ratio)} | {target} {latency} "
+        f"{result['over_1s']:,} of {result['requests']:,}{unfinished_note(result['unfinished'])} "
+        f"| {result['errors']:,} / {result['timeouts']:,} |"
+    )
+
+
 def session_note(checked):
     if checked:
         return (
@@ -736,6 +739,10 @@ def session_note(checked):
         "**Warning**: a pose page with the student's session did not show their own guidance "
         "(“Change my conditions”): the session rows may measure anonymous pages."
     )
+
+
+def unfinished_note(count):
+    return f", and {count:,} unanswered after {SECONDS} s" if count else ""
 
 
 def short(number):
