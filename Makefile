@@ -55,8 +55,9 @@ varnish: varnish-installed
 	$(VARNISHD) -F -j none -n $(CURDIR)/var/varnish/state -a 127.0.0.1:8080 \
 		-f $(CURDIR)/deploy/varnish/studio.vcl -s malloc,256m
 
-# Never part of `make test`: several minutes of load on this machine. BENCH_SIZES=1000 for a
-# quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL.
+# Never part of `make test`: 10-15 minutes of load on this machine (bench/README.md).
+# BENCH_SIZES=1000 for a quicker run; DATABASE_URL=postgres://… to benchmark PostgreSQL (in a
+# database of its own, studio_bench). The Varnish rows need varnishd and deploy/varnish/.
 bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run.py

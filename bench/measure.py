@@ -1,14 +1,22 @@
-"""In-process figures for each benchmarked URL: SQL queries, HTML bytes, render time.
+"""In-process figures, uncached: SQL queries, HTML bytes and render time of given pages, and
+the spread of render times over many distinct URLs (searches, filters, pose pages).
 
-Run by bench/run.py in a subprocess with the benchmark's environment; prints JSON.
+Run by bench/run.py in a subprocess with the benchmark's environment:
+
+    python bench/measure.py /poses/ /poses/?q=tree … @searches=var/bench/paths-1000/searches.txt
+
+prints JSON: {"pages": {path: figures}, "samples": {name: figures}}. A render is stopped
+after 30 s, as gunicorn's worker timeout stops it in production, and counted as too slow.
 """
 
 import gzip
 import json
 import os
+import signal
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -19,28 +27,82 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import DatabaseError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-RENDERS = 20
+RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
+# A slow page gets fewer renders rather than holding the run for minutes: the first, uncached
+# request is one, and more only within this budget.
+BUDGET_SECONDS = 5
+# Distinct URLs of a list, one render each, in the list's (random) order: at most this many,
+# and no more once this many seconds have passed.
+SAMPLE_SIZE = int(os.environ.get("BENCH_SAMPLE", "200"))
+SAMPLE_SECONDS = 20
+LIMIT_SECONDS = 30
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds):
+    """Stop what runs within after `seconds`: between Python steps by an alarm, and inside a
+    long SQL query by the database's own means (SQLite's progress handler, PostgreSQL's
+    statement_timeout)."""
+    deadline = time.perf_counter() + seconds
+
+    def on_alarm(signum, frame):
+        raise TooSlow
+
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        connection.connection.set_progress_handler(lambda: time.perf_counter() > deadline, 10_000)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [seconds * 1000])
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if connection.vendor == "sqlite":
+            connection.connection.set_progress_handler(None, 0)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")
+
+
+def render(client, path):
+    """One request: (response or None when it took too long, seconds, SQL queries)."""
+    started = time.perf_counter()
+    captured = CaptureQueriesContext(connection)
+    try:
+        # The limit's own statements (PostgreSQL) stay outside the queries counted.
+        with time_limit(LIMIT_SECONDS), captured:
+            response = client.get(path)
+    except (TooSlow, DatabaseError):
+        if time.perf_counter() - started < LIMIT_SECONDS:
+            raise
+        response = None
+    # Counted at once: the captured list is a view of a log the next request clears.
+    return response, time.perf_counter() - started, len(captured)
 
 
 def measure(client, path):
     cache.clear()
-    # Counted at once: the captured list is a view of a log the next request clears.
-    with CaptureQueriesContext(connection) as cold:
-        response = client.get(path)
-    queries_uncached = len(cold)
-    with CaptureQueriesContext(connection) as warm:
-        client.get(path)
-    queries_cached = len(warm)
-    timings = []
-    for _ in range(RENDERS):
+    budget_ends = time.perf_counter() + BUDGET_SECONDS
+    response, seconds, queries_uncached = render(client, path)
+    if response is None:
+        return {"status": f"over {LIMIT_SECONDS} s", "queries_uncached": queries_uncached}
+    timings = [seconds]
+    queries_cached = render(client, path)[2]
+    while len(timings) < RENDERS and time.perf_counter() < budget_ends:
         cache.clear()
-        started = time.perf_counter()
-        client.get(path)
-        timings.append(time.perf_counter() - started)
+        timings.append(render(client, path)[1])
     body = b"".join(response) if response.streaming else response.content
     return {
         "status": response.status_code,
@@ -49,9 +111,41 @@ def measure(client, path):
         "bytes": len(body),
         "bytes_gzip": len(gzip.compress(body)),
         "render_ms": statistics.median(timings) * 1000,
+        "renders": len(timings),
+    }
+
+
+def sample(client, paths):
+    timings, queries, not_ok = [], [], 0
+    budget_ends = time.perf_counter() + SAMPLE_SECONDS
+    for path in paths[:SAMPLE_SIZE]:
+        if timings and time.perf_counter() > budget_ends:
+            break
+        # No cache.clear(): each URL is distinct, so its page is not cached, while what
+        # pages share (fragments, vocabulary) stays as warm as on a site in use.
+        response, seconds, count = render(client, path)
+        timings.append(seconds)
+        queries.append(count)
+        not_ok += response is None or response.status_code != 200
+    timings.sort()
+    return {
+        "urls": len(timings),
+        "p50_ms": statistics.median(timings) * 1000,
+        "p95_ms": timings[round(0.95 * (len(timings) - 1))] * 1000,
+        "max_ms": timings[-1] * 1000,
+        "queries": statistics.median(queries),
+        "not_ok": not_ok,
     }
 
 
 if __name__ == "__main__":
     client = Client(HTTP_HOST="127.0.0.1")
-    print(json.dumps({path: measure(client, path) for path in sys.argv[1:]}))
+    client.get("/")  # the process's first request loads what every later one reuses
+    pages, samples = {}, {}
+    for argument in sys.argv[1:]:
+        if argument.startswith("@"):
+            name, _, listed = argument[1:].partition("=")
+            samples[name] = sample(client, Path(listed).read_text().split())
+        else:
+            pages[argument] = measure(client, argument)
+    print(json.dumps({"pages": pages, "samples": samples}))
