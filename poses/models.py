@@ -528,10 +528,7 @@ class Pose(Publishable):
 
     class Meta:
         ordering = ["sanskrit_name"]
-        indexes = [
-            Publishable.public_index("pose_public"),
-            models.Index(fields=["updated_at"], name="pose_updated"),  # the sitemap index
-        ]
+        indexes = [Publishable.public_index("pose_public")]
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",

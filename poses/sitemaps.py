@@ -24,9 +24,9 @@ class PoseSitemap(Sitemap):
         return pose.updated_at
 
     def get_latest_lastmod(self):
-        # For the index: the newest change, found by its index, where the default would
-        # read every pose.
-        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
+        # The index names no date: the default would read every pose, and each page's
+        # entries carry their own.
+        return None
 
 
 SITEMAPS = {"pages": PageSitemap, "poses": PoseSitemap}

@@ -14,8 +14,4 @@ class Migration(migrations.Migration):
             model_name='pose',
             index=models.Index(fields=['published_at', 'status'], name='pose_public'),
         ),
-        migrations.AddIndex(
-            model_name='pose',
-            index=models.Index(fields=['updated_at'], name='pose_updated'),
-        ),
     ]
