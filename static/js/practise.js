@@ -53,6 +53,12 @@
     remaining = holdOf(steps[index]);
     endsAt = Date.now() + remaining;
     status.textContent = steps[index].dataset.announce || "";
+    // A pose to avoid with the student's conditions: the timer waits for them to choose
+    // (the flag above says what to do instead), rather than running them into it.
+    if (running && steps[index].querySelector(".personal-flag--avoid")) {
+      pause();
+      status.textContent += ". Paused: this pose is one to avoid for you. Do what the note says instead, or go on to the next pose.";
+    }
     if (scroll) {
       steps[index].scrollIntoView({
         block: "nearest",
@@ -66,6 +72,9 @@
     const left = timeLeft();
     const seconds = Math.ceil(left / 1000);
     timer.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    // After the last pose the timer and its bar have nothing left to count.
+    timer.hidden = finished;
+    bar.parentElement.hidden = finished;
     const hold = holdOf(steps[index]);
     // The CSSOM, not a style attribute: the site's CSP allows no inline styles.
     bar.style.width = (finished ? 100 : 100 - (left / hold) * 100) + "%";

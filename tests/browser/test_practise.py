@@ -101,3 +101,64 @@ def test_the_practise_view_has_no_accessibility_violations(janusirsasana, open_p
     page = open_page(bypass_csp=True)
     page.goto(URL)
     assert axe_violations(page) == []
+
+
+def test_at_320_px_every_button_shows_its_whole_label(janusirsasana, open_page):
+    make_forward_folds()
+    page = open_page(viewport={"width": 320, "height": 640})
+    page.goto(URL)
+    buttons = [page.locator(f"[data-practise-{name}]") for name in ("previous", "toggle", "next")]
+    boxes = [button.bounding_box() for button in buttons]
+    for box in boxes:
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, f"buttons overlap: {a} {b}"
+    for button in buttons:  # no label cut off inside its button
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth")
+
+
+def test_the_practise_view_counts_steps_and_poses_as_the_sequence_page_does(janusirsasana, page):
+    make_forward_folds()
+    page.goto(URL)
+    expect(page.locator(".practise__intro")).to_contain_text("4 steps for 3 poses")
+
+
+def test_after_the_last_pose_no_timer_is_left_showing(janusirsasana, page):
+    make_forward_folds(hold_value=1)
+    page.goto(URL)
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible(timeout=8000)
+    expect(page.get_by_role("timer")).to_be_hidden()
+
+
+def test_the_timer_stops_at_a_pose_to_avoid_and_says_what_to_do(janusirsasana, page):
+    from poses.models import Condition, SafetyNote
+
+    make_forward_folds(hold_value=1)
+    knee = Condition.objects.create(name="Sore knee", slug="sore-knee")
+    note = SafetyNote.objects.create(
+        pose=Pose.objects.get(slug="paschimottanasana"),
+        position=99,
+        kind=SafetyNote.Kind.AVOID,
+        text="Not with a sore knee.",
+    )
+    note.conditions.add(knee)
+    page.goto("/safe-for-me/")
+    page.get_by_label("Sore knee").check()
+    page.locator("form.safety-profile__form [type=submit]").first.click()
+    page.goto(URL)
+    page.keyboard.press("Space")
+    expect(current_step(page)).to_contain_text("Paschimottanasana", timeout=8000)
+    expect(current_step(page)).to_contain_text("Skip it, or ask your teacher")
+    toggle = page.locator("[data-practise-toggle]")
+    expect(toggle).to_have_text("Start")
+    page.wait_for_timeout(1500)  # longer than its hold: still there, still waiting
+    expect(current_step(page)).to_contain_text("Paschimottanasana")
+    expect(page.get_by_role("heading", name="Well done")).to_be_hidden()
