@@ -43,7 +43,7 @@ from poses.models import (
 )
 from poses.safety import benefit_conflicts
 from poses.validators import validate_name
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, object_or_404
+from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, ShowsEveryError, object_or_404
 from studio.images import CleanImageField
 from studio.ordering import OrderedInline, RestoresOrderedChildren
 
@@ -165,6 +165,7 @@ class CounterposeInline(OrderedInline, SortableTabularInline):
 
 class RelatedPoseInline(admin.TabularInline):
     model = RelatedPose
+    form = ShowsEveryError
     fk_name = "pose"
     fields = ("related", "kind")
     autocomplete_fields = ("related",)

@@ -1,5 +1,7 @@
-"""What every app's admin shares: the Markdown editor, preview links, a 404 for bad ids."""
+"""What every app's admin shares: the Markdown editor, preview links, a 404 for bad ids, and
+errors shown where they happened."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
@@ -32,3 +34,21 @@ class PreviewLinkMixin:
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
         )
+
+
+class ShowsEveryError(forms.ModelForm):
+    """An inline row whose error belongs to a field the row does not show (the pose it
+    belongs to, when a link would join a pose to itself): shown on the row instead, where
+    the teacher can read it, never only as "Please correct the error below."."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        unseen = [
+            name
+            for name in self._errors
+            if name != forms.forms.NON_FIELD_ERRORS
+            and (name not in self.fields or self.fields[name].widget.is_hidden)
+        ]
+        for name in unseen:
+            for error in self._errors.pop(name).as_data():
+                self.add_error(None, error)

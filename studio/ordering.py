@@ -7,13 +7,12 @@ rows in raw mode (`restores_in_place`).
 """
 
 from adminsortable2.admin import CustomInlineFormSet
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import pre_save
 
-from studio.admin import SHORT_MARKDOWN_EDITOR, object_or_404
+from studio.admin import SHORT_MARKDOWN_EDITOR, ShowsEveryError, object_or_404
 
 # Far above any real position: rows moved out of the way while others take their place.
 PARKING_OFFSET = 100_000
@@ -39,7 +38,7 @@ def restores_in_place(model, parent, field="position"):
     pre_save.connect(make_room, sender=model, weak=False, dispatch_uid=f"{model._meta.label}.park")
 
 
-class PositionedForm(forms.ModelForm):
+class PositionedForm(ShowsEveryError):
     def _get_validation_exclusions(self):
         # The formset renumbers positions 1..n itself, so a row moved onto a position another
         # row still holds in the database is not an error. Order fields are named position…
