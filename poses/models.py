@@ -512,6 +512,14 @@ class Pose(Publishable):
 
     class Meta:
         ordering = ["sanskrit_name"]
+        indexes = [
+            # Every public page asks for the published poses: this index answers that, and
+            # the list's counts by level, without reading a pose's row.
+            models.Index(
+                fields=["status", "sanskrit_name", "published_at", "level"],
+                name="pose_published_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",
