@@ -154,6 +154,22 @@ class Synonym(models.Model):
         return [word.strip() for word in self.alternatives.split(",") if word.strip()]
 
 
+def guidance_says(kind, condition_slug):
+    """The poses whose guidance for the condition includes a note of this kind: one of the
+    pose's own notes, or, when none of them speaks of the condition, the studio's guidance
+    for one of its pose types. Two uncorrelated sets of ids, each computed once."""
+    own_notes = SafetyNote.objects.filter(conditions__slug=condition_slug)
+    by_type = (
+        Pose.pose_types.through.objects.filter(
+            posetype__condition_guidance__condition__slug=condition_slug,
+            posetype__condition_guidance__kind=kind,
+        )
+        .exclude(pose_id__in=own_notes.values("pose_id"))
+        .values("pose_id")
+    )
+    return Q(pk__in=own_notes.filter(kind=kind).values("pose_id")) | Q(pk__in=by_type)
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_cards(self):
         """Just what a pose card shows."""
@@ -269,36 +285,35 @@ class PoseQuerySet(PublishableQuerySet):
             )
         )
 
-    def safe_for(self, condition_slug):
-        """Hide the poses to avoid with a condition; say how each other pose stands with it.
+    def safe_for(self, *condition_slugs):
+        """Hide the poses to avoid with any of the conditions; say how each other pose stands.
 
-        `safety_guidance` is the strictest guidance for the condition: the pose's own notes,
+        `safety_guidance` is the strictest guidance for the conditions: the pose's own notes,
         or else the studio's guidance for its pose types ("avoid", "modify", "caution"); None
-        where nothing here speaks of the condition, which is not the same as safe.
+        where nothing here speaks of them, which is not the same as safe.
+
+        Each kind of guidance is one set of pose ids per condition, computed once by the
+        database (not a subquery per pose), so the cost grows with the notes, not as their
+        product with the poses.
         """
-        notes = SafetyNote.objects.filter(pose=OuterRef("pk"), conditions__slug=condition_slug)
-        by_type = ConditionGuidance.objects.filter(
-            condition__slug=condition_slug, pose_type__poses=OuterRef("pk")
-        )
-        has_own_note = Exists(notes)
-
-        def says(kind):
-            return Exists(notes.filter(kind=kind)) | (
-                ~has_own_note & Exists(by_type.filter(kind=kind))
+        slugs = sorted(set(condition_slugs))
+        if not slugs:
+            return self
+        poses = self
+        for slug in slugs:
+            # Safe for a condition nobody wrote about is nothing we can vouch for.
+            poses = poses.filter(Exists(Condition.objects.filter(slug=slug))).exclude(
+                guidance_says(SafetyNote.Kind.AVOID, slug)
             )
-
-        # Safe for a condition nobody wrote about is nothing we can vouch for.
-        known = Exists(Condition.objects.filter(slug=condition_slug))
-        return (
-            self.filter(known)
-            .exclude(says(SafetyNote.Kind.AVOID))
-            .annotate(
-                safety_guidance=Case(
-                    When(says(SafetyNote.Kind.MODIFY), then=Value(SafetyNote.Kind.MODIFY)),
-                    When(says(SafetyNote.Kind.CAUTION), then=Value(SafetyNote.Kind.CAUTION)),
-                    default=None,
-                    output_field=models.CharField(),
-                )
+        return poses.annotate(
+            safety_guidance=Case(
+                *(
+                    When(guidance_says(kind, slug), then=Value(kind))
+                    for kind in (SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION)
+                    for slug in slugs
+                ),
+                default=None,
+                output_field=models.CharField(),
             )
         )
 
