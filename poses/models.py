@@ -200,7 +200,7 @@ class PoseQuerySet(PublishableQuerySet):
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
         if not terms:  # only stop words: names alone can match
             return (
-                self.filter(exact | typo | name_within_query)
+                self.filter(pk__in=Pose.objects.filter(exact | typo | name_within_query))
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
                 .order_by("match_tier", "sanskrit_name")
             )
@@ -221,8 +221,12 @@ class PoseQuerySet(PublishableQuerySet):
         match_tier = Case(
             *(When(tier, then=rank) for rank, tier in enumerate(tiers)), default=len(tiers)
         )
+        # The matches as one set of ids, each part found through an index (the keys, the
+        # typo table, the full-text index), so only matching poses are read, never the
+        # whole library row by row.
+        found = Pose.objects.filter(exact | words | typo | name_within_query)
         return (
-            self.filter(exact | words | typo | name_within_query)
+            self.filter(pk__in=found)
             .annotate(match_tier=match_tier)
             .order_by("match_tier", "sanskrit_name")
         )
