@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.models import ImageSpecField
@@ -154,6 +155,28 @@ class Synonym(models.Model):
         return [word.strip() for word in self.alternatives.split(",") if word.strip()]
 
 
+NAME_RELEVANCE = ("name_match", "name_length")
+
+
+def name_relevance(key, tiers=None):
+    """Cheap signals of how well a pose's English or Sanskrit name meets the query's key,
+    for ordering within a name tier (below `tiers`; all tiers if None): where the key is
+    in the name (0 at its start, 1 inside it, 2 not there) and how long that name is."""
+    in_name_tier = Q(match_tier__lt=tiers) if tiers is not None else Q()
+    starts = Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key)
+    inside = Q(english_key__contains=key) | Q(sanskrit_key__contains=key)
+    return {
+        "name_match": Case(
+            When(in_name_tier & starts, then=0), When(in_name_tier & inside, then=1), default=2
+        ),
+        "name_length": Case(
+            When(in_name_tier & Q(english_key__contains=key), then=Length("english_name")),
+            When(in_name_tier & Q(sanskrit_key__contains=key), then=Length("sanskrit_name")),
+            default=0,
+        ),
+    }
+
+
 def guidance_says(kind, condition_slug):
     """The poses whose guidance for the condition includes a note of this kind: one of the
     pose's own notes, or, when none of them speaks of the condition, the studio's guidance
@@ -185,7 +208,11 @@ class PoseQuerySet(PublishableQuerySet):
         with it, 3 every word in the names, 4 a name one typo away, 5 a whole name within a
         longer query ("Ardha Paschimottanasana" also finds Paschimottanasana), 6 every word
         in the names and tags (a type, a body area, the level), 7 every word somewhere in
-        the text too; alphabetical within a tier.
+        the text too. Within a name tier (0 to 5), the query in the English or Sanskrit
+        name comes before the query only in another name, its start before its middle, and
+        a short name before a long one ("tree": Tree Pose before Triangle Pose); then, and
+        in the other tiers, alphabetical. These are column comparisons, computed for the
+        matches only, not a score per row of the library.
         With match_all=False, any word is enough (for when no pose has them all).
         """
         key = search_key(query)
@@ -202,7 +229,8 @@ class PoseQuerySet(PublishableQuerySet):
             return (
                 self.filter(pk__in=Pose.objects.filter(exact | typo | name_within_query))
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
-                .order_by("match_tier", "sanskrit_name")
+                .annotate(**name_relevance(key))
+                .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
             )
         words = Q(pk__in=matching_ids(terms, match_all=match_all))
         in_names = Q(pk__in=matching_ids(terms, columns=["search_names"], match_all=match_all))
@@ -228,7 +256,8 @@ class PoseQuerySet(PublishableQuerySet):
         return (
             self.filter(pk__in=found)
             .annotate(match_tier=match_tier)
-            .order_by("match_tier", "sanskrit_name")
+            .annotate(**name_relevance(key, tiers=len(tiers) - 1))
+            .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
         )
 
     def closest_to(self, query, limit=3):
