@@ -225,9 +225,22 @@ class PoseQuerySet(PublishableQuerySet):
         typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
         spans = query_spans(query)
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
+        # The matches as one set of ids, each part found through its own index (the keys,
+        # the typo table, the full-text index), so only matching poses are read, never
+        # the whole library row by row.
+        found = [
+            Pose.objects.filter(part).order_by().values("pk")
+            for part in (
+                Q(english_key=key),
+                Q(sanskrit_key=key),
+                Q(english_key__in=spans),
+                Q(sanskrit_key__in=spans),
+            )
+        ]
+        found.append(SearchKey.objects.filter(key__in=typo_probes(key)).order_by().values("pose"))
         if not terms:  # only stop words: names alone can match
             return (
-                self.filter(pk__in=Pose.objects.filter(exact | typo | name_within_query))
+                self.filter(pk__in=found[0].union(*found[1:], all=True))
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
                 .annotate(**name_relevance(key))
                 .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
@@ -249,12 +262,9 @@ class PoseQuerySet(PublishableQuerySet):
         match_tier = Case(
             *(When(tier, then=rank) for rank, tier in enumerate(tiers)), default=len(tiers)
         )
-        # The matches as one set of ids, each part found through an index (the keys, the
-        # typo table, the full-text index), so only matching poses are read, never the
-        # whole library row by row.
-        found = Pose.objects.filter(exact | words | typo | name_within_query)
+        found.append(Pose.objects.filter(words).order_by().values("pk"))
         return (
-            self.filter(pk__in=found)
+            self.filter(pk__in=found[0].union(*found[1:], all=True))
             .annotate(match_tier=match_tier)
             .annotate(**name_relevance(key, tiers=len(tiers) - 1))
             .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
