@@ -5,17 +5,15 @@ filter's choices show how many poses they would leave, given the search and the 
 filters; a few grouped queries give all the counts, whatever the library's size.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count
 
 from poses.models import (
     BodyArea,
     Condition,
-    ConditionGuidance,
     Level,
     Pose,
     PoseQuerySet,
@@ -23,6 +21,8 @@ from poses.models import (
     SafetyNote,
     Style,
     Synonym,
+    guidance_says,
+    search_matches,
 )
 from poses.search import plain_words, query_terms, search_key
 
@@ -144,7 +144,8 @@ class Browse:
         listed, best first, and the page says so."""
         if len(query_terms(self.query, self.synonyms)) < 2:
             return False
-        return not self.filtered().search(self.query, synonyms=self.synonyms).exists()
+        every_word = search_matches(self.query, synonyms=self.synonyms)
+        return not self.filtered().filter(pk__in=every_word).exists()
 
     def filtered(self, *, ignoring=None):
         poses = Pose.objects.published()
@@ -153,14 +154,28 @@ class Browse:
                 poses = FILTERS[name](poses, *values)
         return poses
 
-    def poses(self, *, ignoring=None):
-        """Published poses matching the search and every filter (but `ignoring`)."""
-        poses = self.filtered(ignoring=ignoring)
+    def poses(self):
+        """Published poses matching the search and every filter, best match first."""
+        poses = self.filtered()
         if self.query:
             poses = poses.search(
                 self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
             )
         return poses
+
+    @cached_property
+    def search_matches(self):
+        return search_matches(
+            self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
+        )
+
+    def matching(self, *, ignoring=None):
+        """The poses matching the search and every filter (but `ignoring`), unranked: what
+        the counts count. The search's part is built once per page."""
+        poses = self.filtered(ignoring=ignoring)
+        if self.query:
+            poses = poses.filter(pk__in=self.search_matches)
+        return poses.order_by()
 
     @cached_property
     def conditions_named(self):
@@ -236,8 +251,7 @@ class Browse:
     @cached_property
     def level_counts(self):
         return dict(
-            self.poses(ignoring="level")
-            .order_by()
+            self.matching(ignoring="level")
             .values_list("level")
             .annotate(count=Count("pk", distinct=True))
         )
@@ -256,7 +270,7 @@ class Browse:
     def vocabulary_facet(self, parameter, model, poses_relation):
         # Joined from the matching poses' side: the through table's (pose, term) index is
         # read for those poses only, not scanned whole for each term.
-        matching = self.poses(ignoring=parameter).order_by().values("pk")
+        matching = self.matching(ignoring=parameter)
         terms = (
             model.objects.filter(**{f"{poses_relation}__in": matching})
             .annotate(count=Count(poses_relation))
@@ -285,38 +299,20 @@ class Browse:
         with it are hidden too: by a pose's own note, or else by the studio's guidance for
         one of its pose types. (A condition already chosen hides none of them.)
 
-        Two grouped queries whatever the library's size: the poses with their own note to
-        avoid, by condition, and those the guidance for one of their pose types says to
-        avoid, by condition, unless a note of their own speaks of it. The two never share a
-        pose for a condition, so their counts add up."""
-        matching = self.poses().order_by().values("pk")
-        own_notes = SafetyNote.conditions.through.objects
-        avoided = Counter(
-            dict(
-                own_notes.filter(
-                    safetynote__kind=SafetyNote.Kind.AVOID, safetynote__pose__in=matching
+        One query whatever the library's size: over the poses listed, how many are in each
+        condition's set of poses to avoid, the very sets the filter hides (guidance_says),
+        each built once by the database. (Grouping the notes and the guidance by condition
+        instead led PostgreSQL to misjudge a join and run the search once per pose: 8 s.)"""
+        matching = self.matching()
+        avoided = matching.aggregate(
+            **{
+                str(condition.pk): Count(
+                    "pk",
+                    distinct=True,
+                    filter=guidance_says(SafetyNote.Kind.AVOID, condition.slug),
                 )
-                .values_list("condition_id")
-                .annotate(count=Count("safetynote__pose", distinct=True))
-                .order_by()
-            )
-        )
-        avoided.update(
-            dict(
-                ConditionGuidance.objects.filter(kind=SafetyNote.Kind.AVOID)
-                .annotate(pose=F("pose_type__poses"))
-                .filter(pose__in=matching)
-                .filter(
-                    ~Exists(
-                        own_notes.filter(
-                            safetynote__pose=OuterRef("pose"), condition=OuterRef("condition")
-                        )
-                    )
-                )
-                .values_list("condition_id")
-                .annotate(count=Count("pose", distinct=True))
-                .order_by()
-            )
+                for condition in self.conditions
+            }
         )
         # Without a level chosen, the level counts add up to the poses listed.
         total = matching.count() if "level" in self.filters else sum(self.level_counts.values())
@@ -324,7 +320,7 @@ class Browse:
             "safe_for",
             LABELS["safe_for"],
             [
-                self.choice("safe_for", c.slug, c.name, total - avoided[c.pk])
+                self.choice("safe_for", c.slug, c.name, total - avoided[str(c.pk)])
                 for c in self.conditions
             ],
         )

@@ -155,23 +155,46 @@ class Synonym(models.Model):
         return [word.strip() for word in self.alternatives.split(",") if word.strip()]
 
 
+def search_matches(query, *, synonyms, match_all=True):
+    """The ids of the poses PoseQuerySet.search() finds, unranked (for counting them): one
+    UNION ALL of lookups, each through its own index (the keys, the typo table, the
+    full-text index), so only matching poses are read, never the library row by row."""
+    key = search_key(query)
+    spans = query_spans(query)
+    found = [
+        Pose.objects.filter(part).order_by().values("pk")
+        for part in (
+            Q(english_key=key),
+            Q(sanskrit_key=key),
+            Q(english_key__in=spans),
+            Q(sanskrit_key__in=spans),
+        )
+    ]
+    found.append(SearchKey.objects.filter(key__in=typo_probes(key)).order_by().values("pose"))
+    if terms := query_terms(query, synonyms):
+        found.append(
+            Pose.objects.filter(pk__in=matching_ids(terms, match_all=match_all))
+            .order_by()
+            .values("pk")
+        )
+    return found[0].union(*found[1:], all=True)
+
+
 NAME_RELEVANCE = ("name_match", "name_length")
 
 
-def name_relevance(key, tiers=None):
+def name_relevance(key):
     """Cheap signals of how well a pose's English or Sanskrit name meets the query's key,
-    for ordering within a name tier (below `tiers`; all tiers if None): where the key is
-    in the name (0 at its start, 1 inside it, 2 not there) and how long that name is."""
-    in_name_tier = Q(match_tier__lt=tiers) if tiers is not None else Q()
+    for ordering within a tier: where the key is in the name (0 at its start, 1 inside it,
+    2 not there) and how long that name is (0 when not there). Plain column comparisons,
+    independent of the tier, so the database computes the tier's subqueries once."""
     starts = Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key)
     inside = Q(english_key__contains=key) | Q(sanskrit_key__contains=key)
     return {
-        "name_match": Case(
-            When(in_name_tier & starts, then=0), When(in_name_tier & inside, then=1), default=2
-        ),
+        "name_match": Case(When(starts, then=0), When(inside, then=1), default=2),
         "name_length": Case(
-            When(in_name_tier & Q(english_key__contains=key), then=Length("english_name")),
-            When(in_name_tier & Q(sanskrit_key__contains=key), then=Length("sanskrit_name")),
+            When(english_key__contains=key, then=Length("english_name")),
+            When(sanskrit_key__contains=key, then=Length("sanskrit_name")),
             default=0,
         ),
     }
@@ -208,11 +231,11 @@ class PoseQuerySet(PublishableQuerySet):
         with it, 3 every word in the names, 4 a name one typo away, 5 a whole name within a
         longer query ("Ardha Paschimottanasana" also finds Paschimottanasana), 6 every word
         in the names and tags (a type, a body area, the level), 7 every word somewhere in
-        the text too. Within a name tier (0 to 5), the query in the English or Sanskrit
-        name comes before the query only in another name, its start before its middle, and
-        a short name before a long one ("tree": Tree Pose before Triangle Pose); then, and
-        in the other tiers, alphabetical. These are column comparisons, computed for the
-        matches only, not a score per row of the library.
+        the text too. Within a tier, the query in the English or Sanskrit name comes before
+        the query only in another name (or the text), its start before its middle, and a
+        short name before a long one ("tree": Tree Pose before Triangle Pose); then
+        alphabetical. These are column comparisons, computed for the matches only, not a
+        score per row of the library.
         With match_all=False, any word is enough (for when no pose has them all).
         """
         key = search_key(query)
@@ -225,27 +248,14 @@ class PoseQuerySet(PublishableQuerySet):
         typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
         spans = query_spans(query)
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
-        # The matches as one set of ids, each part found through its own index (the keys,
-        # the typo table, the full-text index), so only matching poses are read, never
-        # the whole library row by row.
-        found = [
-            Pose.objects.filter(part).order_by().values("pk")
-            for part in (
-                Q(english_key=key),
-                Q(sanskrit_key=key),
-                Q(english_key__in=spans),
-                Q(sanskrit_key__in=spans),
-            )
-        ]
-        found.append(SearchKey.objects.filter(key__in=typo_probes(key)).order_by().values("pose"))
+        found = search_matches(query, synonyms=synonyms, match_all=match_all)
         if not terms:  # only stop words: names alone can match
             return (
-                self.filter(pk__in=found[0].union(*found[1:], all=True))
+                self.filter(pk__in=found)
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
                 .annotate(**name_relevance(key))
                 .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
             )
-        words = Q(pk__in=matching_ids(terms, match_all=match_all))
         in_names = Q(pk__in=matching_ids(terms, columns=["search_names"], match_all=match_all))
         in_tags = Q(
             pk__in=matching_ids(terms, columns=["search_names", "search_tags"], match_all=match_all)
@@ -262,11 +272,10 @@ class PoseQuerySet(PublishableQuerySet):
         match_tier = Case(
             *(When(tier, then=rank) for rank, tier in enumerate(tiers)), default=len(tiers)
         )
-        found.append(Pose.objects.filter(words).order_by().values("pk"))
         return (
-            self.filter(pk__in=found[0].union(*found[1:], all=True))
+            self.filter(pk__in=found)
             .annotate(match_tier=match_tier)
-            .annotate(**name_relevance(key, tiers=len(tiers) - 1))
+            .annotate(**name_relevance(key))
             .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
         )
 
