@@ -5,7 +5,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -323,17 +323,18 @@ class PoseQuerySet(PublishableQuerySet):
         return self.filter(strengthens__slug=body_area_slug)
 
     def working_on(self, body_area_slug):
-        """Poses that stretch or strengthen a body area."""
+        """Poses that stretch or strengthen a body area: two sets of ids, each built once
+        (not a subquery per pose)."""
         return self.filter(
-            Exists(
-                Pose.stretches.through.objects.filter(
-                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
+            Q(
+                pk__in=Pose.stretches.through.objects.filter(bodyarea__slug=body_area_slug).values(
+                    "pose_id"
                 )
             )
-            | Exists(
-                Pose.strengthens.through.objects.filter(
-                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
-                )
+            | Q(
+                pk__in=Pose.strengthens.through.objects.filter(
+                    bodyarea__slug=body_area_slug
+                ).values("pose_id")
             )
         )
 
