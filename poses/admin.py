@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
@@ -9,7 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -680,7 +681,7 @@ class SearchMissAdmin(admin.ModelAdmin):
         form = SynonymFromMissForm(request.POST or None, initial={"words": miss.query})
         if form.is_valid():
             synonym = form.save()
-            if Browse.from_query_dict({"q": miss.query}).poses().exists():
+            if Browse.from_query_dict(QueryDict(urlencode({"q": miss.query}))).poses().exists():
                 SearchMiss.objects.resolve(miss.query, f"synonym {synonym}")
                 self.message_user(
                     request,

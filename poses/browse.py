@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from poses.models import (
     BodyArea,
     Condition,
-    ConditionGuidance,
     Level,
     Pose,
     PoseQuerySet,
@@ -22,6 +21,8 @@ from poses.models import (
     SafetyNote,
     Style,
     Synonym,
+    guidance_says,
+    search_matches,
 )
 from poses.search import plain_words, query_terms, search_key
 
@@ -50,6 +51,9 @@ CONDITION_WORDS = frozenset(
     ]
 )
 MAX_VALUE_LENGTH = 100
+# Parameters that may be given more than once, each value narrowing the list further
+# (`?safe_for=knee-injury&safe_for=pregnancy`); the others keep their last value.
+REPEATABLE = {"safe_for": 5}
 
 # URL parameter -> how it narrows the poses.
 FILTERS = {
@@ -88,10 +92,22 @@ class Facet:
     choices: list[Choice] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ChosenConditions:
+    """The conditions a list is filtered for, named as one for the page's sentences."""
+
+    conditions: list[Condition]
+
+    @property
+    def name(self):
+        names = [condition.name for condition in self.conditions]
+        return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 @dataclass
 class Browse:
     query: str
-    filters: dict[str, str]
+    filters: dict[str, list[str]]  # parameter -> its values, in the order given
 
     @classmethod
     def from_query_dict(cls, params):
@@ -100,15 +116,18 @@ class Browse:
             # refuses NUL in text).
             return "".join(c for c in value if c.isprintable()).strip()
 
+        def values(name):
+            given = params.getlist(name)
+            kept = dict.fromkeys(
+                value for value in (clean(v)[:MAX_VALUE_LENGTH] for v in given) if value
+            )
+            return list(kept)[: REPEATABLE[name]] if name in REPEATABLE else list(kept)[-1:]
+
         query = clean(params.get("q", ""))[:MAX_QUERY_LENGTH]
         return cls(
             # Only punctuation is no search at all: list everything rather than nothing.
             query=query if search_key(query) else "",
-            filters={
-                name: clean(params[name])[:MAX_VALUE_LENGTH]
-                for name in FILTERS
-                if clean(params.get(name, ""))
-            },
+            filters={name: found for name in FILTERS if (found := values(name))},
         )
 
     @property
@@ -125,23 +144,38 @@ class Browse:
         listed, best first, and the page says so."""
         if len(query_terms(self.query, self.synonyms)) < 2:
             return False
-        return not self.filtered().search(self.query, synonyms=self.synonyms).exists()
+        every_word = search_matches(self.query, synonyms=self.synonyms)
+        return not self.filtered().filter(pk__in=every_word).exists()
 
     def filtered(self, *, ignoring=None):
         poses = Pose.objects.published()
-        for name, value in self.filters.items():
+        for name, values in self.filters.items():
             if name != ignoring:
-                poses = FILTERS[name](poses, value)
+                poses = FILTERS[name](poses, *values)
         return poses
 
-    def poses(self, *, ignoring=None):
-        """Published poses matching the search and every filter (but `ignoring`)."""
-        poses = self.filtered(ignoring=ignoring)
+    def poses(self):
+        """Published poses matching the search and every filter, best match first."""
+        poses = self.filtered()
         if self.query:
             poses = poses.search(
                 self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
             )
         return poses
+
+    @cached_property
+    def search_matches(self):
+        return search_matches(
+            self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
+        )
+
+    def matching(self, *, ignoring=None):
+        """The poses matching the search and every filter (but `ignoring`), unranked: what
+        the counts count. The search's part is built once per page."""
+        poses = self.filtered(ignoring=ignoring)
+        if self.query:
+            poses = poses.filter(pk__in=self.search_matches)
+        return poses.order_by()
 
     @cached_property
     def conditions_named(self):
@@ -155,16 +189,17 @@ class Browse:
                 words.update(word for text in alternatives for word in plain_words(text))
         asks_about_health = bool(words & CONDITION_WORDS)
         named = []
-        for condition in Condition.objects.all():
+        for condition in self.conditions:
             specific = set(plain_words(condition.name)) - CONDITION_WORDS
             if specific and (specific <= words or (asks_about_health and specific & words)):
                 named.append(condition)
         return named
 
     def url(self, **changes):
-        """This list's URL with some parameters set (or removed, when given None)."""
+        """This list's URL with some parameters set (to a value or a list of values) or
+        removed (given None or an empty list)."""
         params = {"q": self.query, **self.filters, **changes}
-        return "?" + urlencode({k: v for k, v in params.items() if v})
+        return "?" + urlencode({k: v for k, v in params.items() if v}, doseq=True)
 
     @property
     def page_link_prefix(self):
@@ -180,8 +215,12 @@ class Browse:
             for choice in facet.choices
         }
         return [
-            (f"{LABELS[name]}: {choice_labels.get((name, value), value)}", self.url(**{name: None}))
-            for name, value in self.filters.items()
+            (
+                f"{LABELS[name]}: {choice_labels.get((name, value), value)}",
+                self.url(**{name: [other for other in values if other != value]}),
+            )
+            for name, values in self.filters.items()
+            for value in values
         ]
 
     def facets(self):
@@ -197,17 +236,28 @@ class Browse:
         return self._facets
 
     def choice(self, parameter, value, label, count):
-        selected = self.filters.get(parameter) == value
-        url = self.url(**{parameter: None if selected else value})
-        return Choice(value, label, count, url, selected)
+        """A filter's choice: its link selects it, or removes it when it is selected. A
+        repeatable filter's choice adds its value to those selected."""
+        chosen = self.filters.get(parameter, [])
+        selected = value in chosen
+        if selected:
+            values = [other for other in chosen if other != value]
+        elif parameter in REPEATABLE:
+            values = [*chosen, value]
+        else:
+            values = [value]
+        return Choice(value, label, count, self.url(**{parameter: values}), selected)
 
-    def level_facet(self):
-        counts = dict(
-            self.poses(ignoring="level")
-            .order_by()
+    @cached_property
+    def level_counts(self):
+        return dict(
+            self.matching(ignoring="level")
             .values_list("level")
             .annotate(count=Count("pk", distinct=True))
         )
+
+    def level_facet(self):
+        counts = self.level_counts
         return Facet(
             "level",
             LABELS["level"],
@@ -218,52 +268,59 @@ class Browse:
         )
 
     def vocabulary_facet(self, parameter, model, poses_relation):
-        matching = self.poses(ignoring=parameter).values("pk")
-        terms = model.objects.annotate(
-            count=Count(poses_relation, filter=Q(**{f"{poses_relation}__in": matching}))
-        ).filter(count__gt=0)
+        # Joined from the matching poses' side: the through table's (pose, term) index is
+        # read for those poses only, not scanned whole for each term.
+        matching = self.matching(ignoring=parameter)
+        terms = (
+            model.objects.filter(**{f"{poses_relation}__in": matching})
+            .annotate(count=Count(poses_relation))
+            .order_by("name")
+        )
         return Facet(
             parameter,
             LABELS[parameter],
             [self.choice(parameter, term.slug, term.name, term.count) for term in terms],
         )
 
-    @property
-    def safe_for_condition(self):
-        """The condition `?safe_for=` names, if the library knows it."""
-        slug = self.filters.get("safe_for")
-        return Condition.objects.filter(slug=slug).first() if slug else None
+    @cached_property
+    def conditions(self):
+        return list(Condition.objects.all())
+
+    @cached_property
+    def safe_for_conditions(self):
+        """The conditions `?safe_for=` names that the library knows, as one, named after
+        them all ("Knee injury or pregnancy"); None if there is none."""
+        slugs = self.filters.get("safe_for", [])
+        chosen = [condition for condition in self.conditions if condition.slug in slugs]
+        return ChosenConditions(chosen) if chosen else None
 
     def safe_for_facet(self):
-        """Each condition, with how many poses are left once those to avoid are hidden: by a
-        pose's own note, or else by the studio's guidance for one of its pose types."""
-        matching = self.poses(ignoring="safe_for").values("pk")
-        own = {}  # (pose, condition) -> the kinds of the pose's own notes
-        for pose_id, condition_id, kind in SafetyNote.conditions.through.objects.filter(
-            safetynote__pose__in=matching
-        ).values_list("safetynote__pose_id", "condition_id", "safetynote__kind"):
-            own.setdefault((pose_id, condition_id), set()).add(kind)
-        avoided_by_type = {}  # pose type -> the conditions its guidance says to avoid
-        for condition_id, pose_type_id in ConditionGuidance.objects.filter(
-            kind=SafetyNote.Kind.AVOID
-        ).values_list("condition_id", "pose_type_id"):
-            avoided_by_type.setdefault(pose_type_id, set()).add(condition_id)
-        avoided = {}  # condition -> poses to avoid
-        for pose_id, condition_id in own:
-            if SafetyNote.Kind.AVOID in own[pose_id, condition_id]:
-                avoided.setdefault(condition_id, set()).add(pose_id)
-        for pose_id, pose_type_id in Pose.pose_types.through.objects.filter(
-            pose__in=matching, posetype_id__in=avoided_by_type
-        ).values_list("pose_id", "posetype_id"):
-            for condition_id in avoided_by_type[pose_type_id]:
-                if (pose_id, condition_id) not in own:
-                    avoided.setdefault(condition_id, set()).add(pose_id)
-        total = matching.count()
+        """Each condition, with how many of the poses listed are left once those to avoid
+        with it are hidden too: by a pose's own note, or else by the studio's guidance for
+        one of its pose types. (A condition already chosen hides none of them.)
+
+        One query whatever the library's size: over the poses listed, how many are in each
+        condition's set of poses to avoid, the very sets the filter hides (guidance_says),
+        each built once by the database. (Grouping the notes and the guidance by condition
+        instead led PostgreSQL to misjudge a join and run the search once per pose: 8 s.)"""
+        matching = self.matching()
+        avoided = matching.aggregate(
+            **{
+                str(condition.pk): Count(
+                    "pk",
+                    distinct=True,
+                    filter=guidance_says(SafetyNote.Kind.AVOID, condition.slug),
+                )
+                for condition in self.conditions
+            }
+        )
+        # Without a level chosen, the level counts add up to the poses listed.
+        total = matching.count() if "level" in self.filters else sum(self.level_counts.values())
         return Facet(
             "safe_for",
             LABELS["safe_for"],
             [
-                self.choice("safe_for", c.slug, c.name, total - len(avoided.get(c.pk, ())))
-                for c in Condition.objects.all()
+                self.choice("safe_for", c.slug, c.name, total - avoided[str(c.pk)])
+                for c in self.conditions
             ],
         )

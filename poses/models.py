@@ -5,7 +5,8 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, Prefetch, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from imagekit.models import ImageSpecField
@@ -154,6 +155,67 @@ class Synonym(models.Model):
         return [word.strip() for word in self.alternatives.split(",") if word.strip()]
 
 
+def search_matches(query, *, synonyms, match_all=True):
+    """The ids of the poses PoseQuerySet.search() finds, unranked (for counting them): one
+    UNION ALL of lookups, each through its own index (the keys, the typo table, the
+    full-text index), so only matching poses are read, never the library row by row."""
+    key = search_key(query)
+    spans = query_spans(query)
+    found = [
+        Pose.objects.filter(part).order_by().values("pk")
+        for part in (
+            Q(english_key=key),
+            Q(sanskrit_key=key),
+            Q(english_key__in=spans),
+            Q(sanskrit_key__in=spans),
+        )
+    ]
+    found.append(SearchKey.objects.filter(key__in=typo_probes(key)).order_by().values("pose"))
+    if terms := query_terms(query, synonyms):
+        found.append(
+            Pose.objects.filter(pk__in=matching_ids(terms, match_all=match_all))
+            .order_by()
+            .values("pk")
+        )
+    return found[0].union(*found[1:], all=True)
+
+
+NAME_RELEVANCE = ("name_match", "name_length")
+
+
+def name_relevance(key):
+    """Cheap signals of how well a pose's English or Sanskrit name meets the query's key,
+    for ordering within a tier: where the key is in the name (0 at its start, 1 inside it,
+    2 not there) and how long that name is (0 when not there). Plain column comparisons,
+    independent of the tier, so the database computes the tier's subqueries once."""
+    starts = Q(english_key__startswith=key) | Q(sanskrit_key__startswith=key)
+    inside = Q(english_key__contains=key) | Q(sanskrit_key__contains=key)
+    return {
+        "name_match": Case(When(starts, then=0), When(inside, then=1), default=2),
+        "name_length": Case(
+            When(english_key__contains=key, then=Length("english_name")),
+            When(sanskrit_key__contains=key, then=Length("sanskrit_name")),
+            default=0,
+        ),
+    }
+
+
+def guidance_says(kind, condition_slug):
+    """The poses whose guidance for the condition includes a note of this kind: one of the
+    pose's own notes, or, when none of them speaks of the condition, the studio's guidance
+    for one of its pose types. Two uncorrelated sets of ids, each computed once."""
+    own_notes = SafetyNote.objects.filter(conditions__slug=condition_slug)
+    by_type = (
+        Pose.pose_types.through.objects.filter(
+            posetype__condition_guidance__condition__slug=condition_slug,
+            posetype__condition_guidance__kind=kind,
+        )
+        .exclude(pose_id__in=own_notes.values("pose_id"))
+        .values("pose_id")
+    )
+    return Q(pk__in=own_notes.filter(kind=kind).values("pose_id")) | Q(pk__in=by_type)
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_cards(self):
         """Just what a pose card shows."""
@@ -169,7 +231,11 @@ class PoseQuerySet(PublishableQuerySet):
         with it, 3 every word in the names, 4 a name one typo away, 5 a whole name within a
         longer query ("Ardha Paschimottanasana" also finds Paschimottanasana), 6 every word
         in the names and tags (a type, a body area, the level), 7 every word somewhere in
-        the text too; alphabetical within a tier.
+        the text too. Within a tier, the query in the English or Sanskrit name comes before
+        the query only in another name (or the text), its start before its middle, and a
+        short name before a long one ("tree": Tree Pose before Triangle Pose); then
+        alphabetical. These are column comparisons, computed for the matches only, not a
+        score per row of the library.
         With match_all=False, any word is enough (for when no pose has them all).
         """
         key = search_key(query)
@@ -182,13 +248,14 @@ class PoseQuerySet(PublishableQuerySet):
         typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
         spans = query_spans(query)
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
+        found = search_matches(query, synonyms=synonyms, match_all=match_all)
         if not terms:  # only stop words: names alone can match
             return (
-                self.filter(exact | typo | name_within_query)
+                self.filter(pk__in=found)
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
-                .order_by("match_tier", "sanskrit_name")
+                .annotate(**name_relevance(key))
+                .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
             )
-        words = Q(pk__in=matching_ids(terms, match_all=match_all))
         in_names = Q(pk__in=matching_ids(terms, columns=["search_names"], match_all=match_all))
         in_tags = Q(
             pk__in=matching_ids(terms, columns=["search_names", "search_tags"], match_all=match_all)
@@ -206,9 +273,10 @@ class PoseQuerySet(PublishableQuerySet):
             *(When(tier, then=rank) for rank, tier in enumerate(tiers)), default=len(tiers)
         )
         return (
-            self.filter(exact | words | typo | name_within_query)
+            self.filter(pk__in=found)
             .annotate(match_tier=match_tier)
-            .order_by("match_tier", "sanskrit_name")
+            .annotate(**name_relevance(key))
+            .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
         )
 
     def closest_to(self, query, limit=3):
@@ -255,50 +323,50 @@ class PoseQuerySet(PublishableQuerySet):
         return self.filter(strengthens__slug=body_area_slug)
 
     def working_on(self, body_area_slug):
-        """Poses that stretch or strengthen a body area."""
+        """Poses that stretch or strengthen a body area: two sets of ids, each built once
+        (not a subquery per pose)."""
         return self.filter(
-            Exists(
-                Pose.stretches.through.objects.filter(
-                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
+            Q(
+                pk__in=Pose.stretches.through.objects.filter(bodyarea__slug=body_area_slug).values(
+                    "pose_id"
                 )
             )
-            | Exists(
-                Pose.strengthens.through.objects.filter(
-                    pose=OuterRef("pk"), bodyarea__slug=body_area_slug
-                )
+            | Q(
+                pk__in=Pose.strengthens.through.objects.filter(
+                    bodyarea__slug=body_area_slug
+                ).values("pose_id")
             )
         )
 
-    def safe_for(self, condition_slug):
-        """Hide the poses to avoid with a condition; say how each other pose stands with it.
+    def safe_for(self, *condition_slugs):
+        """Hide the poses to avoid with any of the conditions; say how each other pose stands.
 
-        `safety_guidance` is the strictest guidance for the condition: the pose's own notes,
+        `safety_guidance` is the strictest guidance for the conditions: the pose's own notes,
         or else the studio's guidance for its pose types ("avoid", "modify", "caution"); None
-        where nothing here speaks of the condition, which is not the same as safe.
+        where nothing here speaks of them, which is not the same as safe.
+
+        Each kind of guidance is one set of pose ids per condition, computed once by the
+        database (not a subquery per pose), so the cost grows with the notes, not as their
+        product with the poses.
         """
-        notes = SafetyNote.objects.filter(pose=OuterRef("pk"), conditions__slug=condition_slug)
-        by_type = ConditionGuidance.objects.filter(
-            condition__slug=condition_slug, pose_type__poses=OuterRef("pk")
-        )
-        has_own_note = Exists(notes)
-
-        def says(kind):
-            return Exists(notes.filter(kind=kind)) | (
-                ~has_own_note & Exists(by_type.filter(kind=kind))
+        slugs = sorted(set(condition_slugs))
+        if not slugs:
+            return self
+        poses = self
+        for slug in slugs:
+            # Safe for a condition nobody wrote about is nothing we can vouch for.
+            poses = poses.filter(Exists(Condition.objects.filter(slug=slug))).exclude(
+                guidance_says(SafetyNote.Kind.AVOID, slug)
             )
-
-        # Safe for a condition nobody wrote about is nothing we can vouch for.
-        known = Exists(Condition.objects.filter(slug=condition_slug))
-        return (
-            self.filter(known)
-            .exclude(says(SafetyNote.Kind.AVOID))
-            .annotate(
-                safety_guidance=Case(
-                    When(says(SafetyNote.Kind.MODIFY), then=Value(SafetyNote.Kind.MODIFY)),
-                    When(says(SafetyNote.Kind.CAUTION), then=Value(SafetyNote.Kind.CAUTION)),
-                    default=None,
-                    output_field=models.CharField(),
-                )
+        return poses.annotate(
+            safety_guidance=Case(
+                *(
+                    When(guidance_says(kind, slug), then=Value(kind))
+                    for kind in (SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION)
+                    for slug in slugs
+                ),
+                default=None,
+                output_field=models.CharField(),
             )
         )
 
@@ -528,7 +596,15 @@ class Pose(Publishable):
 
     class Meta:
         ordering = ["sanskrit_name"]
-        indexes = [Publishable.public_index("pose_public")]
+        indexes = [
+            Publishable.public_index("pose_public"),
+            # The list: the published poses in alphabetical order, and its counts by level,
+            # without reading a pose's row.
+            models.Index(
+                fields=["status", "sanskrit_name", "published_at", "level"],
+                name="pose_published_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="pose_hold_min_not_above_max",

@@ -3,6 +3,7 @@ note, benefits told apart, one order per link list, and the safety review."""
 
 import datetime
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -157,6 +158,105 @@ def test_a_pose_with_a_caution_is_marked_even_when_its_type_says_avoid(client, g
     make_safety_note(pose, 1, kind="caution").conditions.add(glaucoma)
     flags = card_flags(client.get("/poses/?safe_for=glaucoma"))
     assert flags["Viparita Karani"] == ["Take care with glaucoma: see its precautions"]
+
+
+def safe_for_counts(response):
+    """{condition slug: (count shown, URL of its link)} from the list's safe-for filter."""
+    facet = next(f for f in response.context["browse"].facets() if f.parameter == "safe_for")
+    return {choice.value: (choice.count, choice.url) for choice in facet.choices}
+
+
+def listed(client, url):
+    return set(card_flags(client.get(url)))
+
+
+def test_a_poses_own_note_replaces_its_types_guidance_in_the_list_and_counts(
+    client, glaucoma, inversion
+):
+    guidance(glaucoma, inversion)
+    own_caution = typed_pose(inversion, sanskrit_name="Viparita Karani")
+    make_safety_note(own_caution, 1, kind="caution").conditions.add(glaucoma)
+    by_type = typed_pose(inversion, sanskrit_name="Sirsasana")
+    make_pose(sanskrit_name="Tadasana")
+
+    assert listed(client, "/poses/?safe_for=glaucoma") == {"Viparita Karani", "Tadasana"}
+    count, _ = safe_for_counts(client.get("/poses/"))["glaucoma"]
+    assert count == Pose.objects.published().exclude(pk=by_type.pk).count()
+
+
+def test_an_own_avoid_note_hides_a_pose_whose_types_guidance_says_modify(
+    client, glaucoma, inversion
+):
+    guidance(glaucoma, inversion, kind=SafetyNote.Kind.MODIFY)
+    pose = typed_pose(inversion, sanskrit_name="Sirsasana")
+    make_safety_note(pose, 1, kind="avoid", no_substitute=True).conditions.add(glaucoma)
+    modified = typed_pose(inversion, sanskrit_name="Salamba Sarvangasana")
+
+    flags = card_flags(client.get("/poses/?safe_for=glaucoma"))
+    assert "Sirsasana" not in flags
+    assert flags[modified.sanskrit_name] == ["Modify for glaucoma: see its precautions"]
+
+
+def test_a_note_about_another_condition_leaves_the_types_guidance_in_force(
+    client, glaucoma, knee, inversion
+):
+    guidance(glaucoma, inversion)
+    pose = typed_pose(inversion, sanskrit_name="Sirsasana")
+    make_safety_note(pose, 1, kind="caution").conditions.add(knee)
+
+    assert "Sirsasana" not in listed(client, "/poses/?safe_for=glaucoma")
+    assert "Sirsasana" in listed(client, "/poses/?safe_for=knee-injury")
+
+
+def test_two_conditions_hide_the_poses_to_avoid_with_either(client, glaucoma, knee, inversion):
+    guidance(glaucoma, inversion)
+    typed_pose(inversion, sanskrit_name="Sirsasana")
+    kneeling = make_pose(sanskrit_name="Virasana")
+    make_safety_note(kneeling, 1, kind="avoid", no_substitute=True).conditions.add(knee)
+    make_pose(sanskrit_name="Tadasana")
+
+    both = listed(client, "/poses/?safe_for=glaucoma&safe_for=knee-injury")
+    assert {"Sirsasana", "Virasana"}.isdisjoint(both)
+    assert "Tadasana" in both
+    assert both == listed(client, "/poses/?safe_for=glaucoma") - {"Virasana"}
+
+
+def test_with_two_conditions_a_card_shows_the_strictest_guidance(client, glaucoma, knee):
+    pose = make_pose(sanskrit_name="Virasana")
+    make_safety_note(pose, 1, kind="caution").conditions.add(glaucoma)
+    make_safety_note(pose, 2, kind="modify").conditions.add(knee)
+    make_pose(sanskrit_name="Tadasana")
+
+    response = client.get("/poses/?safe_for=glaucoma&safe_for=knee-injury")
+    flags = card_flags(response)
+    assert flags["Virasana"] == ["Modify for glaucoma or knee injury: see its precautions"]
+    assert flags["Tadasana"] == [
+        "No specific guidance for glaucoma or knee injury: ask your teacher"
+    ]
+    assert "Poses to avoid with glaucoma or knee injury are hidden" in response.content.decode()
+
+
+def test_a_conditions_link_adds_it_and_its_count_is_what_that_link_lists(
+    client, glaucoma, knee, inversion
+):
+    guidance(glaucoma, inversion)
+    typed_pose(inversion, sanskrit_name="Sirsasana")
+    both = typed_pose(inversion, sanskrit_name="Halasana")
+    make_safety_note(both, 1, kind="avoid", no_substitute=True).conditions.add(knee)
+    kneeling = make_pose(sanskrit_name="Virasana")
+    make_safety_note(kneeling, 1, kind="avoid", no_substitute=True).conditions.add(knee)
+    make_pose(sanskrit_name="Tadasana")
+
+    counts = safe_for_counts(client.get("/poses/?safe_for=glaucoma"))
+    count, url = counts["knee-injury"]
+    assert parse_qs(urlsplit(url).query)["safe_for"] == ["glaucoma", "knee-injury"]
+    assert count == len(listed(client, "/poses/" + url))
+    assert count == len(listed(client, "/poses/?safe_for=glaucoma")) - 1  # Virasana
+
+    # A chosen condition's link removes it; its count is that of the page itself.
+    count, url = counts["glaucoma"]
+    assert parse_qs(urlsplit(url).query).get("safe_for") is None
+    assert count == len(listed(client, "/poses/?safe_for=glaucoma"))
 
 
 # Avoid notes always say what to do instead

@@ -76,6 +76,16 @@ def test_tree_finds_the_tree_pose_first(client):
     assert "Trikonasana" not in names[:1]
 
 
+def test_within_a_tier_the_shorter_name_comes_first_not_the_first_alphabetically(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_pose(sanskrit_name="Baddha Vrksasana", english_name="Tree Pose with Bound Arms")
+    names = card_names(search(client, "tree"))
+    # Both English names start with “tree”: the one that is just that comes first.
+    assert names.index("Vrksasana") < names.index("Baddha Vrksasana")
+
+
 def test_a_body_area_finds_every_pose_tagged_with_it(client):
     names = set(card_names(client.get("/poses/", {"q": "hamstrings", "page": 1})))
     names |= set(card_names(client.get("/poses/", {"q": "hamstrings", "page": 2})))

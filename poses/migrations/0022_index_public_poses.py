@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('poses', '0020_search_misses'),
+        ('poses', '0021_index_published_poses'),
     ]
 
     operations = [
