@@ -4,6 +4,7 @@ pose (Savasana lying long on the floor, Garudasana's arms before its face, …).
 
 import json
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,10 @@ def all_figures():
 
 
 FIGURES = dict(all_figures())
+
+
+def joints(slug):
+    return FIGURES[slug]["joints"]
 
 
 def pelvis(j):
@@ -88,6 +93,24 @@ def test_no_figure_sinks_below_its_mat(label):
     assert figure["joints"]["head"][1] + HEAD_RADIUS <= figure["floor"] + 1
 
 
+def test_sirsasana_stands_on_its_head_with_the_feet_straight_above_it():
+    figure = FIGURES["salamba-sirsasana"]
+    j = figure["joints"]
+    head_bottom = j["head"][1] + HEAD_RADIUS
+    assert abs(head_bottom - figure["floor"]) <= 2
+    assert max(y for _, y in j.values()) <= head_bottom
+    for side in ("left", "right"):
+        toe, ankle, hip = j[f"{side}_toe"], j[f"{side}_ankle"], j[f"{side}_hip"]
+        assert toe[1] < ankle[1] < hip[1] < j["chest"][1] < j["neck"][1] < j["head"][1]
+        assert abs(ankle[0] - j["head"][0]) <= 4
+        assert straightness(j, side) > 0.97
+        # Forearms on the floor, upper arms upright.
+        elbow, shoulder = j[f"{side}_elbow"], j[f"{side}_shoulder"]
+        assert figure["floor"] - elbow[1] <= 3
+        assert tilt(shoulder, elbow) > 80
+    assert abs(j["left_ankle"][0] - j["right_ankle"][0]) <= 4  # legs together
+
+
 def test_savasana_lies_long_on_the_floor_seen_from_the_side():
     figure = FIGURES["savasana"]
     j = figure["joints"]
@@ -98,6 +121,36 @@ def test_savasana_lies_long_on_the_floor_seen_from_the_side():
     for side in ("left", "right"):  # the arms alongside the body, hands by the hips
         assert j[f"{side}_shoulder"][0] < j[f"{side}_hand"][0] < j[f"{side}_knee"][0]
         assert straightness(j, side) > 0.97
+
+
+def test_ardha_chandrasana_balances_level_on_one_straight_leg():
+    figure = FIGURES["ardha-chandrasana"]
+    j = figure["joints"]
+    standing, lifted = "right", "left"
+    assert straightness(j, standing) > 0.97
+    assert tilt(j[f"{standing}_hip"], j[f"{standing}_ankle"]) > 85
+    assert figure["floor"] - j[f"{standing}_ankle"][1] <= 4
+    assert tilt(pelvis(j), j["neck"]) < 8  # the torso level
+    assert tilt(j[f"{lifted}_hip"], j[f"{lifted}_ankle"]) < 8  # the top leg level
+    assert straightness(j, lifted) > 0.97
+    assert j["head"][0] < pelvis(j)[0] < j[f"{lifted}_ankle"][0]
+    # The lower hand on the block, the top arm straight up.
+    (block,) = figure["props"]
+    assert block["kind"] == "block"
+    hand = j[f"{standing}_hand"]
+    assert block["x"] <= hand[0] <= block["x"] + block["width"]
+    assert abs(hand[1] - block["y"]) <= 2
+    assert j[f"{lifted}_shoulder"][1] - j[f"{lifted}_hand"][1] > 35
+
+
+def test_ardha_uttanasana_has_straight_legs_a_level_back_and_hands_on_the_shins():
+    j = joints("ardha-uttanasana")
+    assert tilt(pelvis(j), j["neck"]) < 12
+    for side in ("left", "right"):
+        assert straightness(j, side) > 0.97
+        knee, ankle, hand = j[f"{side}_knee"], j[f"{side}_ankle"], j[f"{side}_hand"]
+        assert knee[1] <= hand[1] <= ankle[1]
+        assert distance_to_segment(hand, knee, ankle) <= 6
 
 
 def test_prasarita_padottanasana_folds_between_wide_straight_legs():
@@ -152,6 +205,28 @@ def test_supta_matsyendrasana_lies_with_arms_in_a_t_and_both_knees_to_one_side()
     assert (j["left_hand"][1] - j["neck"][1]) * (j["right_hand"][1] - j["neck"][1]) < 0
     below = [j[f"{side}_knee"][1] > pelvis(j)[1] + 15 for side in ("left", "right")]
     assert all(below)
+
+
+def test_parivrtta_janusirsasana_reaches_the_lower_arm_along_the_leg():
+    j = joints("parivrtta-janusirsasana")
+    leg = [j[f"left_{part}"] for part in ("hip", "knee", "ankle", "toe")]
+    for part in ("elbow", "wrist", "hand"):
+        point = j[f"left_{part}"]
+        assert min(distance_to_segment(point, a, b) for a, b in pairwise(leg)) <= 8
+    assert distance_to_segment(j["left_hand"], j["left_ankle"], j["left_toe"]) <= 4
+    assert j["right_hand"][1] < j["head"][1]  # the top arm overhead
+
+
+def test_parivrtta_trikonasana_draws_the_crossing_arm_in_front():
+    figure = FIGURES["parivrtta-trikonasana"]
+    j = figure["joints"]
+    # The left hand reaches down outside the front (right) foot, in front of that leg, so the
+    # left side is drawn near and the right leg behind it.
+    assert figure["near"] == "left"
+    assert math.dist(j["left_hand"], j["right_toe"]) <= 10
+    assert figure["floor"] - j["left_hand"][1] <= 4
+    assert j["neck"][1] - j["right_hand"][1] > 35
+    assert tilt(pelvis(j), j["neck"]) < 10
 
 
 def test_marichyasana_iii_hooks_the_near_arm_outside_the_raised_knee():
