@@ -247,3 +247,26 @@ def test_bakasana_rests_the_knees_on_the_arms_with_the_feet_off_the_floor():
         upper_arm = (j[f"{side}_shoulder"], j[f"{side}_elbow"])
         assert distance_to_segment(j[f"{side}_knee"], *upper_arm) <= 6
     assert pelvis(j)[1] < j["neck"][1]  # hips higher than the shoulders
+
+
+def test_sarvangasana_rests_the_head_beside_the_shoulders_under_straight_legs():
+    figure = FIGURES["salamba-sarvangasana"]
+    j = figure["joints"]
+    assert abs(j["head"][1] + HEAD_RADIUS - figure["floor"]) <= 2
+    for side in ("left", "right"):
+        toe, hip, shoulder = j[f"{side}_toe"], j[f"{side}_hip"], j[f"{side}_shoulder"]
+        assert toe[1] < hip[1] < shoulder[1]
+        assert straightness(j, side) > 0.97
+        # Unlike Sirsasana, the head is not under the feet but on the floor beside the neck.
+        assert abs(j["head"][0] - j[f"{side}_ankle"][0]) >= HEAD_RADIUS
+        assert j[f"{side}_hand"][1] < shoulder[1]  # the hands support the back
+
+
+def test_upavistha_konasana_folds_forward_between_wide_legs():
+    figure = FIGURES["upavistha-konasana"]
+    j = figure["joints"]
+    assert abs(j["left_ankle"][0] - j["right_ankle"][0]) > 100
+    assert figure["floor"] - pelvis(j)[1] <= 8
+    for side in ("left", "right"):
+        assert straightness(j, side) > 0.97
+        assert j["head"][1] > j[f"{side}_shoulder"][1]  # the head bowed below the shoulders
