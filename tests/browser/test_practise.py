@@ -100,6 +100,8 @@ def test_the_practise_view_has_no_accessibility_violations(janusirsasana, open_p
     make_forward_folds()
     page = open_page(bypass_csp=True)
     page.goto(URL)
+    # Checked as the student reads it: after the step has faded in (0.4 s), not halfway.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     assert axe_violations(page) == []
 
 
