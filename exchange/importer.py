@@ -38,6 +38,7 @@ from poses.models import (
 )
 from poses.validators import normalise_name
 from studio.cache import library_changed
+from studio.statistics import refresh_statistics
 
 # The scalar fields a pose takes as they are; the others are parsed or looked up.
 PLAIN_FIELDS = [
@@ -181,6 +182,7 @@ class PoseImport:
             with transaction.atomic():
                 self.write()
             library_changed()
+            refresh_statistics()
         return self.result
 
     def error(self, pose, path, message):

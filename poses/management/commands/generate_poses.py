@@ -25,6 +25,7 @@ from poses.models import (
 from poses.search import pose_search_fields, pose_typo_keys
 from studio.cache import library_changed
 from studio.markdown import render_markdown
+from studio.statistics import refresh_statistics
 
 SYLLABLES = [
     "a", "ba", "bha", "cha", "da", "dha", "ga", "ha", "ja", "ka", "kha", "la", "ma", "na", "pa",
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             }
             poses = create_poses(rng, count, vocabulary)
             library_changed()  # bulk inserts send no signals
+        refresh_statistics()
         self.stdout.write(f"Generated {len(poses)} poses.")
 
 

@@ -1,0 +1,21 @@
+"""The database's own picture of its tables, brought up to date after a bulk write.
+
+PostgreSQL's planner chooses by table statistics, which autovacuum refreshes only some time
+after rows arrive. Right after thousands of poses are imported it still believes the tables
+small, and can plan a search as a loop over every pose (seconds instead of milliseconds).
+Commands that write in bulk call `refresh_statistics()` once they have committed. SQLite
+keeps no statistics unless asked, and plans well without them here: nothing to do there.
+"""
+
+from django.apps import apps
+from django.db import connection
+
+
+def refresh_statistics(app_label="poses"):
+    """The statistics of one app's tables (its many-to-many tables included)."""
+    if connection.vendor != "postgresql":
+        return
+    models = apps.get_app_config(app_label).get_models(include_auto_created=True)
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
