@@ -57,6 +57,7 @@
     // (the flag above says what to do instead), rather than running them into it.
     if (running && steps[index].querySelector(".personal-flag--avoid")) {
       pause();
+      remaining = holdOf(steps[index]); // not begun: its whole hold, and "Start"
       status.textContent += ". Paused: this pose is one to avoid for you. Do what the note says instead, or go on to the next pose.";
     }
     if (scroll) {
