@@ -8,9 +8,6 @@ animated and multi-frame bombs made here, in a few hundred bytes each."""
 import io
 import json
 import struct
-import subprocess
-import sys
-import time
 import zlib
 
 import pytest
@@ -30,7 +27,7 @@ from sequences.models import Sequence
 from tests import admin_forms
 from tests.admin_forms import POSE_ADD_URL as ADD_URL
 from tests.admin_forms import admin_post_data, change_url, form_errors, pose_fields
-from tests.conftest import PROJECT_ROOT, production_env, run_python
+from tests.conftest import run_python
 from tests.factories import (
     make_member,
     make_pose,
@@ -58,7 +55,7 @@ from tests.test_login_throttling import (  # noqa: F401 (behind_proxy: a fixture
     log_in,
 )
 from tests.test_redis import redis_down  # noqa: F401 (a fixture)
-from tests.test_sqlite import MAKE_POSE, SAVE_POSE
+from tests.test_sqlite import MAKE_POSE, save_at_once
 from tests.test_uploads import (
     NOT_A_PHOTO,
     NOT_VALID,
@@ -392,22 +389,7 @@ def test_7_two_simultaneous_saves_of_one_pose_on_sqlite_both_succeed(tmp_path):
     for command in (["migrate", "--verbosity=0"], ["shell", "-c", MAKE_POSE]):
         result = run_python("manage.py", *command, DATABASE_URL=database_url)
         assert result.returncode == 0, result.stderr
-    start = str(time.time() + 3)  # after both processes have started Django
-    savers = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-c", SAVE_POSE],
-            cwd=PROJECT_ROOT,
-            env=production_env(DATABASE_URL=database_url, SAVE_AT=start, SAVE_AS=name),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("Ana", "Ben")
-    ]
-    for saver in savers:
-        stdout, stderr = saver.communicate(timeout=60)
-        assert "database is locked" not in stderr
-        assert saver.returncode == 0, stderr
+    save_at_once(database_url)
 
 
 # 8. Redis down: the site stays up, the health check says so

@@ -61,7 +61,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(database_url):
     assert "busy_timeout 20000" in result.stdout
 
 
-def test_two_simultaneous_saves_of_one_pose_both_succeed(database_url):
+def save_at_once(database_url):
+    """Two processes save the same pose at the same moment; assert both succeed."""
     start = str(time.time() + 3)  # after both processes have started Django
     savers = [
         subprocess.Popen(
@@ -79,3 +80,7 @@ def test_two_simultaneous_saves_of_one_pose_both_succeed(database_url):
         assert "database is locked" not in stderr
         assert saver.returncode == 0, stderr
         assert stdout.splitlines()[-1] == "saved"
+
+
+def test_two_simultaneous_saves_of_one_pose_both_succeed(database_url):
+    save_at_once(database_url)
