@@ -678,7 +678,8 @@ def size_report(size, build_seconds, lists, results, failures, renders, session_
     )
     lines += ["", verdict, "", session_note(session_checked), *([""] + notes if notes else []), ""]
     lines += [
-        "Uncached, in process (bench/measure.py: the cache cleared before each render):",
+        "Uncached, in process (bench/measure.py: every stored page forgotten before each "
+        "render; the facet index of poses/facets.py kept, as it is between two changes):",
         "",
         "| page | status | SQL queries | render ms (median) | renders | HTML bytes |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -709,6 +710,12 @@ def size_report(size, build_seconds, lists, results, failures, renders, session_
             f"| {name} | {figure['urls']:,} | {figure['p50_ms']:.1f} | {figure['p95_ms']:.1f} "
             f"| {figure['max_ms']:.1f} | {figure['queries']:g} | {figure['not_ok']} | {budget} |"
         )
+    if "index" in renders:
+        lines += [
+            "",
+            f"The facet index (poses/facets.py) took {renders['index']['build_ms']:,.0f} ms to "
+            "build: once per change to the library, by one request, shared through the cache.",
+        ]
     return [*lines, ""]
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 
+from poses.facets import current_index
 from poses.models import (
     BodyArea,
     Condition,
@@ -104,6 +105,26 @@ class ChosenConditions:
         return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
+class ListedIds:
+    """The ids of the poses of a set of the facet index, in the list's order: counted and
+    sliced without making the whole list."""
+
+    def __init__(self, index, bits):
+        self.index, self.bits = index, bits
+
+    def count(self):
+        return self.bits.bit_count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("ListedIds takes plain slices only")
+        start, stop, _ = key.indices(self.count())
+        return self.index.ids_in_order(self.bits, start, stop)
+
+
 @dataclass
 class Browse:
     query: str
@@ -178,6 +199,44 @@ class Browse:
         return poses.order_by()
 
     @cached_property
+    def index(self):
+        """The library's facet index (poses/facets.py), or None: then the database counts."""
+        return current_index()
+
+    def listed(self):
+        """The poses listed, in order, from the index: a sequence the paginator can count
+        and slice, of pose ids; None where the database must list them (a search, ranked
+        by relevance, or no index)."""
+        if self.query or not self.index:
+            return None
+        return ListedIds(self.index, self.matching_bits())
+
+    def cards(self, ids):
+        """The poses of these ids, for their cards, in this order (with how each stands for
+        the conditions of `?safe_for=`, as the list says)."""
+        by_id = {pose.pk: pose for pose in Pose.objects.filter(pk__in=ids).for_cards()}
+        cards = [by_id[pk] for pk in ids if pk in by_id]
+        if slugs := self.filters.get("safe_for"):
+            for pose in cards:
+                pose.safety_guidance = self.index.strictest_guidance(pose.pk, slugs)
+        return cards
+
+    @cached_property
+    def search_bits(self):
+        ids = Pose.objects.filter(pk__in=self.search_matches).values_list("pk", flat=True)
+        return self.index.bits_of_ids(ids)
+
+    def matching_bits(self, *, ignoring=None):
+        """What `matching()` finds, from the index."""
+        bits = self.index.everything
+        for name, values in self.filters.items():
+            if name != ignoring:
+                bits &= self.index.filter_bits(name, values)
+        if self.query and bits:
+            bits &= self.search_bits
+        return bits
+
+    @cached_property
     def conditions_named(self):
         """Conditions the query speaks of ("pregnancy", "knee pain"): search cannot say which
         poses suit them, so the page points to the safe-for filter instead."""
@@ -250,6 +309,12 @@ class Browse:
 
     @cached_property
     def level_counts(self):
+        if self.index:
+            matching = self.matching_bits(ignoring="level")
+            return {
+                level: (matching & poses).bit_count()
+                for level, poses in self.index.having["level"].items()
+            }
         return dict(
             self.matching(ignoring="level")
             .values_list("level")
@@ -268,6 +333,22 @@ class Browse:
         )
 
     def vocabulary_facet(self, parameter, model, poses_relation):
+        if self.index:
+            matching = self.matching_bits(ignoring=parameter)
+            having = self.index.having[parameter]
+            counted = (
+                (slug, name, (matching & having[slug]).bit_count())
+                for slug, name in self.index.labels[parameter]
+            )
+            return Facet(
+                parameter,
+                LABELS[parameter],
+                [
+                    self.choice(parameter, slug, name, count)
+                    for slug, name, count in counted
+                    if count
+                ],
+            )
         # Joined from the matching poses' side: the through table's (pose, term) index is
         # read for those poses only, not scanned whole for each term.
         matching = self.matching(ignoring=parameter)
@@ -303,6 +384,22 @@ class Browse:
         condition's set of poses to avoid, the very sets the filter hides (guidance_says),
         each built once by the database. (Grouping the notes and the guidance by condition
         instead led PostgreSQL to misjudge a join and run the search once per pose: 8 s.)"""
+        if self.index:
+            matching = self.matching_bits()
+            total = matching.bit_count()
+            return Facet(
+                "safe_for",
+                LABELS["safe_for"],
+                [
+                    self.choice(
+                        "safe_for",
+                        slug,
+                        name,
+                        total - (matching & self.index.avoid[slug]).bit_count(),
+                    )
+                    for slug, name in self.index.conditions
+                ],
+            )
         matching = self.matching()
         avoided = matching.aggregate(
             **{

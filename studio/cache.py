@@ -128,10 +128,16 @@ def seconds_until_next_publication(version):
             first, *others = scheduled
             times = first.union(*others) if others else first
             next_at = times.order_by("published_at").first() or False
-        cache.set(key, next_at, PAGE_SECONDS)
-    if not next_at:
+        # Kept until that moment at most: then the one after it is looked up.
+        cache.set(key, next_at, seconds_until(next_at) or 1)
+    return seconds_until(next_at)
+
+
+def seconds_until(moment):
+    """Seconds from now to a scheduled moment (False: none), within PAGE_SECONDS."""
+    if not moment:
         return PAGE_SECONDS
-    return max(0, min(PAGE_SECONDS, int((next_at - timezone.now()).total_seconds())))
+    return max(0, min(PAGE_SECONDS, int((moment - timezone.now()).total_seconds())))
 
 
 def canonical_query(request, params):

@@ -1,0 +1,204 @@
+"""The pose list's filters and counts from an index of the published library, not a
+grouped query over every matching pose.
+
+A list page shows how many poses each filter choice would leave (about 60 counts). Counted
+by the database, each count reads every matching pose, so a page of the unfiltered list
+cost 150 ms of SQL at 10,000 poses and grew with the library. Here the library is read once
+per version into sets of poses, one per filter value (a level, a pose type, a body area,
+the poses to avoid with a condition …), each a Python integer used as a bit set: a pose is
+one bit, at its place in the list's order. A count is then an AND of a few such integers and
+a popcount, microseconds at any size; the page of 24 poses is the set bits at its place.
+
+The index is built from the same querysets the filters use (PoseQuerySet's filters and
+guidance_says), so it finds what they find; tests compare the two on every filter.
+
+It is kept for the library's version (studio/cache.py): any save renews the version, and a
+scheduled publication ends the index's life as it ends a cached page's. Where there is no
+shared version (several processes without Redis: settings.PAGE_CACHE off) there is no
+index, and browse.py counts with the database as before, never from an index older than
+the last save. The built index is shared through the cache, so one process builds it per
+version; each process keeps the current one in memory.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+
+from poses.models import (
+    BodyArea,
+    Condition,
+    Level,
+    Pose,
+    PoseType,
+    SafetyNote,
+    Style,
+    guidance_says,
+)
+from studio import cache as page_cache
+
+logger = logging.getLogger(__name__)
+
+# URL parameter -> (vocabulary model, Pose's many-to-many field).
+VOCABULARIES = {
+    "type": (PoseType, "pose_types"),
+    "style": (Style, "styles"),
+    "stretches": (BodyArea, "stretches"),
+    "strengthens": (BodyArea, "strengthens"),
+}
+
+
+def bits_of(positions):
+    """A set of places as an integer: bit i set for each place i."""
+    places = bytearray()
+    for i in positions:
+        byte = i >> 3
+        if byte >= len(places):
+            places.extend(bytes(byte + 1 - len(places)))
+        places[byte] |= 1 << (i & 7)
+    return int.from_bytes(places, "little")
+
+
+@dataclass
+class FacetIndex:
+    ids: list[int]  # the published poses, in the list's order: bit i is ids[i]
+    everything: int
+    # parameter -> value -> the poses with it ("level", "type", "style", "stretches", …)
+    having: dict[str, dict[str, int]]
+    labels: dict[str, list[tuple[str, str]]]  # parameter -> (slug, name), by name
+    # kind of guidance ("avoid", "modify", "caution") -> condition slug -> the poses it is for
+    guidance: dict[str, dict[str, int]]
+    conditions: list[tuple[str, str]]  # (slug, name), by name
+    expires: float = 0.0
+    position: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.position = {pk: i for i, pk in enumerate(self.ids)}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["position"]  # rebuilt on load: smaller in the shared cache
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    @classmethod
+    def build(cls, expires):
+        published = Pose.objects.published()
+        rows = list(published.order_by("sanskrit_name", "pk").values_list("pk", "level"))
+        ids = [pk for pk, _ in rows]
+        position = {pk: i for i, pk in enumerate(ids)}
+        having = {
+            "level": {
+                value: bits_of(i for i, (_, level) in enumerate(rows) if level == value)
+                for value in Level.values
+            }
+        }
+        labels = {}
+        for parameter, (model, relation) in VOCABULARIES.items():
+            through = getattr(Pose, relation).through
+            term_column = f"{model._meta.model_name}__slug"
+            places = {slug: [] for slug in model.objects.values_list("slug", flat=True)}
+            for pose_id, slug in through.objects.values_list("pose_id", term_column):
+                if (i := position.get(pose_id)) is not None:
+                    places[slug].append(i)
+            having[parameter] = {slug: bits_of(found) for slug, found in places.items()}
+            labels[parameter] = list(model.objects.order_by("name").values_list("slug", "name"))
+        having["area"] = {
+            slug: having["stretches"].get(slug, 0) | having["strengthens"].get(slug, 0)
+            for slug in having["stretches"].keys() | having["strengthens"].keys()
+        }
+        conditions = list(Condition.objects.order_by("name").values_list("slug", "name"))
+        guidance = {
+            kind: {
+                slug: bits_of(
+                    position[pk]
+                    for pk in published.filter(guidance_says(kind, slug))
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+                for slug, _ in conditions
+            }
+            for kind in (SafetyNote.Kind.AVOID, SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION)
+        }
+        return cls(
+            ids=ids,
+            everything=(1 << len(ids)) - 1,
+            having=having,
+            labels=labels,
+            guidance=guidance,
+            conditions=conditions,
+            expires=expires,
+        )
+
+    @property
+    def avoid(self):
+        return self.guidance[SafetyNote.Kind.AVOID]
+
+    def strictest_guidance(self, pk, condition_slugs):
+        """What PoseQuerySet.safe_for() says of a pose it lists: "modify" or "caution" for
+        one of the conditions (the stricter first), or None."""
+        place = 1 << self.position[pk]
+        for kind in (SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION):
+            if any(self.guidance[kind].get(slug, 0) & place for slug in condition_slugs):
+                return kind
+        return None
+
+    def filter_bits(self, parameter, values):
+        """The poses a filter leaves, as the queryset filter of browse.FILTERS would."""
+        if parameter == "safe_for":
+            known = dict(self.conditions)
+            bits = self.everything
+            for slug in values:
+                if slug not in known:
+                    return 0  # safe for a condition nobody wrote about: nothing to vouch for
+                bits &= ~self.avoid[slug]
+            return bits
+        bits = self.everything
+        for value in values:
+            bits &= self.having[parameter].get(value, 0)
+        return bits
+
+    def bits_of_ids(self, ids):
+        return bits_of(i for pk in ids if (i := self.position.get(pk)) is not None)
+
+    def ids_in_order(self, bits, start=0, stop=None):
+        """The poses of a set, in the list's order, from the `start`th to the `stop`th."""
+        places = f"{bits:b}"[::-1]  # place i is character i
+        found = []
+        i = places.find("1")
+        while i >= 0 and (stop is None or len(found) < stop):
+            found.append(self.ids[i])
+            i = places.find("1", i + 1)
+        return found[start:]
+
+
+# This process's index, for the version it was built for.
+_current = {"version": None, "index": None}
+
+
+def current_index():
+    """The index of the library as it is now, or None where there is no shared version to
+    keep it by (settings.PAGE_CACHE off) or the cache is away."""
+    if not settings.PAGE_CACHE:
+        return None
+    try:
+        version = page_cache.library_version()
+        index = _current["index"]
+        if _current["version"] == version and index is not None and time.time() < index.expires:
+            return index
+        key = f"facets:{version}"
+        index = cache.get(key)
+        if index is None or time.time() >= index.expires:
+            seconds = page_cache.seconds_until_next_publication(version)
+            index = FacetIndex.build(expires=time.time() + seconds)
+            cache.set(key, index, seconds)
+    except Exception:
+        logger.exception("Facet index unavailable: counting with the database")
+        return None
+    _current.update(version=version, index=index)
+    return index

@@ -1,0 +1,142 @@
+"""The list's counts and pages from the facet index (poses/facets.py) are exactly what the
+database's own filters find, and the index follows every change."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from poses.facets import current_index
+from poses.models import BodyArea, Condition, Level, PoseType, SafetyNote, Style
+from tests.factories import make_draft, make_pose, make_safety_note
+from tests.pages import card_names, page_elements, queries_for, result_count
+from tests.test_filters import facet_choices
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("janusirsasana_library")]
+
+
+def card_flags(response):
+    return [
+        [flag.text for flag in page_elements(card, "p", class_="pose-card__flag")]
+        for card in page_elements(response, "li", class_="pose-card")
+    ]
+
+
+def what_a_student_sees(url):
+    cache.clear()  # neither a stored page nor an index from the other way of counting
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return {
+        "cards": card_names(response),
+        "count": result_count(response),
+        "choices": facet_choices(response),
+        "flags": card_flags(response),
+    }
+
+
+@pytest.fixture
+def varied_library():
+    """The fixture's poses and 40 generated ones, a draft, a pose scheduled for later, and a
+    note that speaks for a condition against its pose types' guidance."""
+    call_command("generate_poses", 40, "--seed", "7", stdout=io.StringIO())
+    make_draft(english_name="Draft Pose", level=Level.BEGINNER)
+    make_pose(
+        english_name="Later Pose",
+        level=Level.BEGINNER,
+        published_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    pose = make_pose(english_name="Noted Pose", level=Level.INTERMEDIATE)
+    pose.pose_types.set(PoseType.objects.all()[:2])
+    note = make_safety_note(pose, 1, kind=SafetyNote.Kind.MODIFY)
+    note.conditions.set(Condition.objects.all()[:1])
+
+
+def list_urls():
+    conditions = list(Condition.objects.values_list("slug", flat=True))
+    areas = list(BodyArea.objects.values_list("slug", flat=True))
+    urls = ["/poses/", "/poses/?page=2", "/poses/?q=forward+bend", "/poses/?q=stretch&page=1"]
+    urls += [f"/poses/?level={level}" for level in Level.values]
+    urls += [f"/poses/?type={slug}" for slug in PoseType.objects.values_list("slug", flat=True)]
+    urls += [f"/poses/?style={slug}" for slug in Style.objects.values_list("slug", flat=True)]
+    urls += [f"/poses/?area={slug}" for slug in areas]
+    urls += [f"/poses/?stretches={slug}&strengthens={slug}" for slug in areas[:4]]
+    urls += [f"/poses/?safe_for={slug}" for slug in conditions]
+    urls += [
+        f"/poses/?safe_for={a}&safe_for={b}&level=beginner"
+        for a, b in zip(conditions, conditions[1:], strict=False)
+    ]
+    urls += [
+        "/poses/?safe_for=no-such-condition",
+        "/poses/?type=no-such-type&level=beginner",
+        "/poses/?q=hamstrings&safe_for=knee-injury&level=beginner",
+    ]
+    return urls
+
+
+@pytest.mark.usefixtures("varied_library")
+def test_every_filter_lists_and_counts_what_the_database_finds(settings):
+    urls = list_urls()
+    assert len(urls) > 40
+    for url in urls:
+        settings.PAGE_CACHE = True
+        from_index = what_a_student_sees(url)
+        assert current_index() is not None  # the page was made from the index
+        settings.PAGE_CACHE = False
+        assert current_index() is None
+        from_database = what_a_student_sees(url)
+        assert from_index == from_database, url
+
+
+@pytest.mark.usefixtures("varied_library")
+def test_the_index_lists_no_draft_and_no_pose_before_its_time():
+    names = []
+    for page in (1, 2, 3):
+        response = Client().get(f"/poses/?level=beginner&page={page}")
+        if response.status_code == 404:
+            break
+        names += card_names(response)
+    assert names and "Draft Pose" not in names and "Later Pose" not in names
+
+
+def test_a_saved_pose_counts_on_every_list_at_once(client):
+    beginner = "/poses/?level=beginner"
+    counts = {choice[0]: choice[2] for choice in facet_choices(client.get(beginner))}
+
+    pose = make_pose(level=Level.BEGINNER)  # committed: the version is renewed
+
+    response = client.get("/poses/?level=intermediate")  # another list, never cached
+    now = {choice[0]: choice[2] for choice in facet_choices(response)}
+    assert now["Beginner"] == counts["Beginner"] + 1
+    assert pose.sanskrit_name in card_names(client.get(beginner))
+
+
+def test_a_scheduled_pose_counts_once_its_time_comes(client, move_clock):
+    soon = timezone.now() + timezone.timedelta(seconds=30)
+    make_pose(english_name="Soon Pose", level=Level.BEGINNER, published_at=soon)
+    before = {c[0]: c[2] for c in facet_choices(client.get("/poses/?level=beginner"))}
+
+    move_clock(soon + timezone.timedelta(seconds=1))
+    after = {c[0]: c[2] for c in facet_choices(client.get("/poses/?level=intermediate"))}
+    assert after["Beginner"] == before["Beginner"] + 1
+
+
+def test_with_the_index_warm_a_filtered_list_reads_only_its_page(client):
+    """The counts come from the index: no query reads the notes, the vocabularies' links
+    or every pose; the cards are read by their ids."""
+    call_command("generate_poses", 60, stdout=io.StringIO())
+    cache.clear()
+    client.get("/poses/?level=advanced")  # builds the index for this version
+    url = "/poses/?safe_for=knee-injury&area=hamstrings&level=beginner"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    with_queries = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in with_queries if "poses_safetynote" in sql]
+    assert not [sql for sql in with_queries if "poses_pose_stretches" in sql]
+    assert not [sql for sql in with_queries if "COUNT(" in sql.upper()]
+    assert queries_for(client, url) == 0  # and the page itself is cached now
