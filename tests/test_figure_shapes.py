@@ -319,3 +319,22 @@ def test_ardha_matsyendrasana_folds_the_bottom_leg_and_steps_the_top_foot_over_i
     assert pelvis(j)[1] - j["right_knee"][1] > 15  # the top knee up
     assert math.dist(j["left_elbow"], j["right_knee"]) <= 8
     assert j["left_hand"][1] < j["left_elbow"][1]  # the forearm upright beside the knee
+
+
+def test_ananda_balasana_holds_the_feet_over_upright_shins():
+    j = joints("ananda-balasana")
+    for side in ("left", "right"):
+        assert tilt(j[f"{side}_knee"], j[f"{side}_ankle"]) > 80
+        assert j[f"{side}_knee"][0] < j[f"{side}_hip"][0]  # the knees drawn towards the chest
+        foot = (j[f"{side}_ankle"], j[f"{side}_toe"])
+        assert distance_to_segment(j[f"{side}_hand"], *foot) <= 4
+
+
+def test_dhanurasana_holds_the_ankles_with_the_chest_and_knees_lifted():
+    figure = FIGURES["dhanurasana"]
+    j = figure["joints"]
+    assert figure["floor"] - pelvis(j)[1] <= 6  # on the belly
+    for side in ("left", "right"):
+        assert math.dist(j[f"{side}_hand"], j[f"{side}_ankle"]) <= 4
+        assert figure["floor"] - j[f"{side}_knee"][1] > 8
+    assert figure["floor"] - j["chest"][1] > 8
