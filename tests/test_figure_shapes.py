@@ -270,3 +270,71 @@ def test_upavistha_konasana_folds_forward_between_wide_legs():
     for side in ("left", "right"):
         assert straightness(j, side) > 0.97
         assert j["head"][1] > j[f"{side}_shoulder"][1]  # the head bowed below the shoulders
+
+
+def test_vrksasana_stands_on_the_near_straight_leg_with_the_other_foot_on_its_thigh():
+    figure = FIGURES["vrksasana"]
+    j = figure["joints"]
+    standing, bent = "left", "right"
+    assert figure["near"] == standing  # the standing leg is drawn in full tone
+    assert straightness(j, standing) > 0.97
+    assert figure["floor"] - j[f"{standing}_ankle"][1] <= 4
+    thigh = (j[f"{standing}_hip"], j[f"{standing}_knee"])
+    for part in ("ankle", "toe"):  # the sole against the inner standing thigh
+        assert distance_to_segment(j[f"{bent}_{part}"], *thigh) <= 8
+    knee, hip = j[f"{bent}_knee"], j[f"{bent}_hip"]
+    assert hip[0] - knee[0] > 12  # the knee open to the side, away from the standing leg
+    assert knee[1] > hip[1]
+
+
+def test_supta_baddha_konasana_lies_with_the_soles_together_and_the_knees_fallen_open():
+    figure = FIGURES["supta-baddha-konasana"]
+    j = figure["joints"]
+    assert figure["floor"] is not None  # from the side and a little above, on the mat
+    assert tilt(j["head"], pelvis(j)) < 10
+    assert figure["floor"] - pelvis(j)[1] <= 25
+    assert math.dist(j["left_ankle"], j["right_ankle"]) <= 4  # soles together
+    assert 0 < j["right_ankle"][0] - pelvis(j)[0] < 35  # the feet drawn in near the pelvis
+    for side in ("left", "right"):
+        assert straightness(j, side) < 0.8
+    # Seen a little from above, the near knee falls towards the viewer (to the mat) and the
+    # far one away: far apart, where knees drawn up together would overlap.
+    near, far = j["right_knee"], j["left_knee"]
+    assert figure["floor"] - near[1] <= 6
+    assert near[1] - far[1] > 20
+
+
+def test_ardha_matsyendrasana_folds_the_bottom_leg_and_steps_the_top_foot_over_it():
+    figure = FIGURES["ardha-matsyendrasana"]
+    j = figure["joints"]
+    assert figure["near"] == "left"  # the left arm crosses in front
+    # Unlike Marichyasana III no leg is straight: the left foot lies by the right hip, and
+    # the right foot stands outside the left knee, on the far side of it from the right hip.
+    assert straightness(j, "left") < 0.8
+    assert math.dist(j["left_ankle"], j["right_hip"]) <= 10
+    assert figure["floor"] - j["left_knee"][1] <= 6
+    hip, knee, ankle = j["right_hip"], j["left_knee"], j["right_ankle"]
+    assert (knee[0] - hip[0]) * (ankle[0] - knee[0]) > 0
+    assert figure["floor"] - ankle[1] <= 4
+    assert pelvis(j)[1] - j["right_knee"][1] > 15  # the top knee up
+    assert math.dist(j["left_elbow"], j["right_knee"]) <= 8
+    assert j["left_hand"][1] < j["left_elbow"][1]  # the forearm upright beside the knee
+
+
+def test_ananda_balasana_holds_the_feet_over_upright_shins():
+    j = joints("ananda-balasana")
+    for side in ("left", "right"):
+        assert tilt(j[f"{side}_knee"], j[f"{side}_ankle"]) > 80
+        assert j[f"{side}_knee"][0] < j[f"{side}_hip"][0]  # the knees drawn towards the chest
+        foot = (j[f"{side}_ankle"], j[f"{side}_toe"])
+        assert distance_to_segment(j[f"{side}_hand"], *foot) <= 4
+
+
+def test_dhanurasana_holds_the_ankles_with_the_chest_and_knees_lifted():
+    figure = FIGURES["dhanurasana"]
+    j = figure["joints"]
+    assert figure["floor"] - pelvis(j)[1] <= 6  # on the belly
+    for side in ("left", "right"):
+        assert math.dist(j[f"{side}_hand"], j[f"{side}_ankle"]) <= 4
+        assert figure["floor"] - j[f"{side}_knee"][1] > 8
+    assert figure["floor"] - j["chest"][1] > 8
