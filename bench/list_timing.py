@@ -2,8 +2,8 @@
 
 A measuring tool, not a test: it renders searches, filter combinations (safe_for with one
 and two conditions, area, type, level …) and pages through Django's test Client with the
-stored pages forgotten before every request (the facet index kept), and prints p50 / p95 / max and the SQL queries
-per kind of URL. Run it against a library built for the purpose, e.g.
+stored pages forgotten before every request (the facet index kept), and prints p50 / p95 /
+max and the SQL queries per kind of URL. Run it against a library built for the purpose, e.g.
 
     DJANGO_DEBUG=1 DATABASE_URL=sqlite:///var/bench10k.sqlite3 .venv/bin/python manage.py migrate
     DJANGO_DEBUG=1 DATABASE_URL=… .venv/bin/python manage.py generate_poses 10000
@@ -141,7 +141,7 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/poses/")  # templates, connection
     size = Pose.objects.published().count()
-    print(f"{size} published poses · {connection.vendor} · stored pages forgotten before each request")
+    print(f"{size} published poses · {connection.vendor} · no stored page, facet index kept")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     header = ("kind", "urls", "p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95", "queries")
     print(f"{header[0]:<16}{header[1]:>5}" + "".join(f"{h:>9}" for h in header[2:]))

@@ -13,6 +13,7 @@ from django.db.models import Count
 
 from poses.facets import current_index
 from poses.models import (
+    TAGS_TIER,
     BodyArea,
     Condition,
     Level,
@@ -23,6 +24,8 @@ from poses.models import (
     Style,
     Synonym,
     guidance_says,
+    search_head,
+    search_match_ids,
     search_matches,
 )
 from poses.search import plain_words, query_terms, search_key
@@ -52,6 +55,9 @@ CONDITION_WORDS = frozenset(
     ]
 )
 MAX_VALUE_LENGTH = 100
+# A search whose matches' head has more poses than this is ranked by subqueries, not among a
+# list of ids (SQLite takes at most 32,766 parameters in a statement).
+MAX_RANKED_BY_ID = 20_000
 # Parameters that may be given more than once, each value narrowing the list further
 # (`?safe_for=knee-injury&safe_for=pregnancy`); the others keep their last value.
 REPEATABLE = {"safe_for": 5}
@@ -105,24 +111,54 @@ class ChosenConditions:
         return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
-class ListedIds:
-    """The ids of the poses of a set of the facet index, in the list's order: counted and
-    sliced without making the whole list."""
+class ListedPoses:
+    """The poses listed, one segment after another, each a list of pose ids in order or a
+    set of the facet index (in the list's order): counted and sliced without making the
+    whole list; a slice reads only its poses, for their cards."""
 
-    def __init__(self, index, bits):
-        self.index, self.bits = index, bits
+    def __init__(self, browse, segments):
+        self.browse, self.index = browse, browse.index
+        self.segments = [
+            (segment, len(segment) if isinstance(segment, list) else segment.bit_count())
+            for segment in segments
+        ]
 
     def count(self):
-        return self.bits.bit_count()
+        return sum(size for _, size in self.segments)
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
-            raise TypeError("ListedIds takes plain slices only")
+            raise TypeError("ListedPoses takes plain slices only")
         start, stop, _ = key.indices(self.count())
-        return self.index.ids_in_order(self.bits, start, stop)
+        ids = []
+        for segment, size in self.segments:
+            if start < size and stop > 0:
+                if isinstance(segment, list):
+                    ids += segment[max(start, 0) : stop]
+                else:
+                    ids += self.index.ids_in_order(segment, max(start, 0), stop)
+            start, stop = start - size, stop - size
+        return self.browse.cards(ids)
+
+
+class RankedPoses:
+    """A search's poses, best match first, counted from the facet index: the paginator
+    reads only the page it shows from the database."""
+
+    def __init__(self, browse, poses, count):
+        self.browse, self.poses, self._count = browse, poses, count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, key):
+        return self.browse.with_guidance(list(self.poses[key]))
 
 
 @dataclass
@@ -165,6 +201,9 @@ class Browse:
         listed, best first, and the page says so."""
         if len(query_terms(self.query, self.synonyms)) < 2:
             return False
+        if self.index:
+            every_word = search_match_ids(self.query, synonyms=self.synonyms)
+            return not self.matching_bits(searching=False) & self.index.bits_of_ids(every_word)
         every_word = search_matches(self.query, synonyms=self.synonyms)
         return not self.filtered().filter(pk__in=every_word).exists()
 
@@ -203,19 +242,50 @@ class Browse:
         """The library's facet index (poses/facets.py), or None: then the database counts."""
         return current_index()
 
-    def listed(self):
-        """The poses listed, in order, from the index: a sequence the paginator can count
-        and slice, of pose ids; None where the database must list them (a search, ranked
-        by relevance, or no index)."""
-        if self.query or not self.index:
-            return None
-        return ListedIds(self.index, self.matching_bits())
+    def listed(self, poses):
+        """The poses to list (`poses`, this list's queryset), in order, as the paginator
+        takes them: counted from the index, and a search's page ranked by the database;
+        `poses` itself where there is no index."""
+        if not self.index:
+            return poses
+        matching = self.matching_bits()
+        if not self.query:
+            return ListedPoses(self, [matching])
+        match_all = not self.matches_any_word
+        head, tagged = search_head(self.query, synonyms=self.synonyms, match_all=match_all)
+        head = matching & self.index.bits_of_ids(head)
+        if head.bit_count() > MAX_RANKED_BY_ID:
+            return RankedPoses(self, poses, matching.bit_count())
+        # The head ranked by search() itself, among its poses named by id; the rest by
+        # tier (tags, then text), then in the list's order, by name (see search_head).
+        ranked = Pose.objects.search(
+            self.query,
+            synonyms=self.synonyms,
+            match_all=match_all,
+            among=self.index.ids_in_order(head),
+        ).values_list("pk", "match_tier")
+        tiers = {}
+        for pk, tier in ranked:
+            tiers.setdefault(min(tier, TAGS_TIER + 1), []).append(pk)
+        rest = matching & ~head
+        by_tags = rest & self.index.bits_of_ids(tagged)
+        segments = [
+            *(tiers.get(tier, []) for tier in range(TAGS_TIER + 1)),
+            by_tags,
+            tiers.get(TAGS_TIER + 1, []),
+            rest & ~by_tags,
+        ]
+        return ListedPoses(self, segments)
 
     def cards(self, ids):
         """The poses of these ids, for their cards, in this order (with how each stands for
         the conditions of `?safe_for=`, as the list says)."""
         by_id = {pose.pk: pose for pose in Pose.objects.filter(pk__in=ids).for_cards()}
-        cards = [by_id[pk] for pk in ids if pk in by_id]
+        return self.with_guidance([by_id[pk] for pk in ids if pk in by_id])
+
+    def with_guidance(self, cards):
+        """Each card's guidance for the conditions of `?safe_for=`, from the index (as
+        PoseQuerySet.safe_for() says it)."""
         if slugs := self.filters.get("safe_for"):
             for pose in cards:
                 pose.safety_guidance = self.index.strictest_guidance(pose.pk, slugs)
@@ -223,16 +293,20 @@ class Browse:
 
     @cached_property
     def search_bits(self):
-        ids = Pose.objects.filter(pk__in=self.search_matches).values_list("pk", flat=True)
-        return self.index.bits_of_ids(ids)
+        return self.index.bits_of_ids(
+            search_match_ids(
+                self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
+            )
+        )
 
-    def matching_bits(self, *, ignoring=None):
-        """What `matching()` finds, from the index."""
+    def matching_bits(self, *, ignoring=None, searching=True):
+        """What `matching()` finds, from the index (without the search's part if not
+        `searching`)."""
         bits = self.index.everything
         for name, values in self.filters.items():
             if name != ignoring:
                 bits &= self.index.filter_bits(name, values)
-        if self.query and bits:
+        if self.query and searching and bits:
             bits &= self.search_bits
         return bits
 

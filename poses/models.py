@@ -180,6 +180,66 @@ def search_matches(query, *, synonyms, match_all=True):
     return found[0].union(*found[1:], all=True)
 
 
+def search_match_ids(query, *, synonyms, match_all=True):
+    """The same ids as search_matches(), as a set, each lookup run on its own: the
+    full-text index's rowids are read as they are, not joined back to the poses (at 10,000
+    matches that join cost ten times the full-text search itself). Published or not: the
+    caller intersects them with what it lists."""
+    key = search_key(query)
+    spans = query_spans(query)
+    names = Q(english_key=key) | Q(sanskrit_key=key)
+    if spans:
+        names |= Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
+    ids = set(Pose.objects.filter(names).order_by().values_list("pk", flat=True))
+    ids.update(
+        SearchKey.objects.filter(key__in=typo_probes(key))
+        .order_by()
+        .values_list("pose_id", flat=True)
+    )
+    if terms := query_terms(query, synonyms):
+        ids |= read_ids(matching_ids(terms, match_all=match_all))
+    return ids
+
+
+# search()'s tiers from this one on: poses found by their tags, then by their text.
+TAGS_TIER = 6
+
+
+def read_ids(subquery):
+    with connection.cursor() as cursor:
+        cursor.execute(subquery.sql, subquery.params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def search_head(query, *, synonyms, match_all=True):
+    """What the list needs to rank search()'s matches without ranking each in SQL (poses/
+    browse.py): (head, tagged). `head` holds every pose search() may put above TAGS_TIER
+    and every pose with the query in its English or Sanskrit name; search() ranks any
+    other match by its tier alone (TAGS_TIER if it is in `tagged`, else the next), then by
+    name. Ranking the head with search() and the rest by name gives search()'s order."""
+    key = search_key(query)
+    spans = query_spans(query)
+    names = (
+        Q(english_key__contains=key)
+        | Q(sanskrit_key__contains=key)
+        | Q(other_name_keys__contains=f"|{key}|")
+    )
+    if spans:
+        names |= Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
+    head = set(Pose.objects.filter(names).order_by().values_list("pk", flat=True))
+    head.update(
+        SearchKey.objects.filter(key__in=typo_probes(key))
+        .order_by()
+        .values_list("pose_id", flat=True)
+    )
+    tagged = set()
+    if terms := query_terms(query, synonyms):
+        head |= read_ids(matching_ids(terms, columns=["search_names"], match_all=match_all))
+        columns = ["search_names", "search_tags"]
+        tagged = read_ids(matching_ids(terms, columns=columns, match_all=match_all))
+    return head, tagged
+
+
 NAME_RELEVANCE = ("name_match", "name_length")
 
 
@@ -223,7 +283,7 @@ class PoseQuerySet(PublishableQuerySet):
             "slug", "sanskrit_name", "english_name", "summary", "level", "figure"
         ).prefetch_related("pose_types")
 
-    def search(self, query, *, synonyms=None, match_all=True):
+    def search(self, query, *, synonyms=None, match_all=True, among=None):
         """Poses matching the query's words or one of their names in any spelling, best
         match first (see poses/search.py and poses/fulltext.py).
 
@@ -237,6 +297,8 @@ class PoseQuerySet(PublishableQuerySet):
         alphabetical. These are column comparisons, computed for the matches only, not a
         score per row of the library.
         With match_all=False, any word is enough (for when no pose has them all).
+        `among`: the ids of the matches when the caller has them already (poses/browse.py,
+        from search_match_ids): the ranking then reads those rows by id.
         """
         key = search_key(query)
         if not key:
@@ -248,13 +310,16 @@ class PoseQuerySet(PublishableQuerySet):
         typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
         spans = query_spans(query)
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
-        found = search_matches(query, synonyms=synonyms, match_all=match_all)
+        if among is None:
+            found = search_matches(query, synonyms=synonyms, match_all=match_all)
+        else:
+            found = among
         if not terms:  # only stop words: names alone can match
             return (
                 self.filter(pk__in=found)
                 .annotate(match_tier=Case(When(exact, then=0), When(typo, then=4), default=5))
                 .annotate(**name_relevance(key))
-                .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
+                .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name", "pk")
             )
         in_names = Q(pk__in=matching_ids(terms, columns=["search_names"], match_all=match_all))
         in_tags = Q(
@@ -276,7 +341,7 @@ class PoseQuerySet(PublishableQuerySet):
             self.filter(pk__in=found)
             .annotate(match_tier=match_tier)
             .annotate(**name_relevance(key))
-            .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name")
+            .order_by("match_tier", *NAME_RELEVANCE, "sanskrit_name", "pk")
         )
 
     def closest_to(self, query, limit=3):

@@ -47,14 +47,9 @@ class PoseListView(ReadOnlyView, ListView):
         return self.browse.poses().for_cards()
 
     def paginate_queryset(self, queryset, page_size):
-        """A list without a search is paged from the facet index (poses/facets.py): only
-        the page's poses are read, whatever the library's size."""
-        listed = self.browse.listed()
-        if listed is None:
-            return super().paginate_queryset(queryset, page_size)
-        paginator, page, ids, is_paginated = super().paginate_queryset(listed, page_size)
-        page.object_list = self.browse.cards(ids)
-        return paginator, page, page.object_list, is_paginated
+        """Counted and paged from the facet index (poses/facets.py): only the page's poses
+        are read, whatever the library's size."""
+        return super().paginate_queryset(self.browse.listed(queryset), page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(browse=self.browse, **kwargs)
