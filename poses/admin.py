@@ -44,7 +44,13 @@ from poses.models import (
 )
 from poses.safety import benefit_conflicts
 from poses.validators import validate_name
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, ShowsEveryError, object_or_404
+from studio.admin import (
+    MARKDOWN_EDITOR,
+    CountsCharacters,
+    PreviewLinkMixin,
+    ShowsEveryError,
+    object_or_404,
+)
 from studio.images import CleanImageField
 from studio.ordering import OrderedInline, RestoresOrderedChildren
 
@@ -111,7 +117,7 @@ class ConditionAdmin(VocabularyAdmin):
     fields = ("name", "slug", "claim_words")
 
 
-class StepInline(OrderedInline, SortableStackedInline):
+class StepInline(CountsCharacters, OrderedInline, SortableStackedInline):
     model = Step
     fields = ("title", "instruction", ("breath_cue", "side"), "figure")
     formfield_overrides = {**OrderedInline.formfield_overrides, **FIGURE_FIELD}
@@ -119,13 +125,13 @@ class StepInline(OrderedInline, SortableStackedInline):
     verbose_name_plural = "Steps — drag ☰ to reorder"
 
 
-class BenefitInline(OrderedInline, SortableTabularInline):
+class BenefitInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = Benefit
     fields = ("text", "kind")
     verbose_name_plural = "Benefits — drag to reorder"
 
 
-class SafetyNoteInline(OrderedInline, SortableStackedInline):
+class SafetyNoteInline(CountsCharacters, OrderedInline, SortableStackedInline):
     model = SafetyNote
     fk_name = "pose"
     fields = (("kind", "conditions"), "text", ("substitute", "no_substitute"))
@@ -133,7 +139,7 @@ class SafetyNoteInline(OrderedInline, SortableStackedInline):
     verbose_name_plural = "Precautions"
 
 
-class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
+class PreparatoryLinkInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "follow_up"
     ordering = ("position_among_preparatory",)
@@ -143,7 +149,7 @@ class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
     verbose_name_plural = "Preparatory poses — practised before this one"
 
 
-class FollowUpLinkInline(OrderedInline, SortableTabularInline):
+class FollowUpLinkInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "preparatory"
     ordering = ("position_among_follow_ups",)
@@ -153,7 +159,7 @@ class FollowUpLinkInline(OrderedInline, SortableTabularInline):
     verbose_name_plural = "Follow-up poses — this one prepares for them"
 
 
-class CounterposeInline(OrderedInline, SortableTabularInline):
+class CounterposeInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = Counterpose
     fk_name = "pose"
     fields = ("counterpose", "reason")
@@ -243,7 +249,12 @@ class RowsBeyondPermission:
 
 @admin.register(Pose)
 class PoseAdmin(
-    FigureAdminMixin, PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin
+    CountsCharacters,
+    FigureAdminMixin,
+    PreviewLinkMixin,
+    RestoresOrderedChildren,
+    SortableAdminBase,
+    VersionAdmin,
 ):
     form = PoseAdminForm
     ordered_children = ("steps",)
@@ -322,7 +333,8 @@ class PoseAdmin(
     )
 
     class Media:
-        js = ("js/admin-editor.js",)
+        js = ("js/admin-editor.js", "js/character-count.js")
+        css = {"all": ("css/editor-aids.css",)}
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_safety_reviewed"):
