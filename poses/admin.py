@@ -10,7 +10,13 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +29,7 @@ from poses.browse import Browse
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm
 from poses.history import compare, point_back_at
+from poses.mistakes import dismiss, mistakes_after_save, undismissed_mistakes
 from poses.models import (
     SAFETY_REVIEW_DAYS,
     Benefit,
@@ -333,7 +340,7 @@ class PoseAdmin(
     )
 
     class Media:
-        js = ("js/admin-editor.js", "js/character-count.js")
+        js = ("js/admin-editor.js", "js/character-count.js", "js/likely-mistakes.js")
         css = {"all": ("css/editor-aids.css",)}
 
     def save_model(self, request, obj, form, change):
@@ -348,6 +355,52 @@ class PoseAdmin(
         super().save_related(request, form, formsets, change)
         for conflict in benefit_conflicts(form.instance):
             self.message_user(request, conflict, messages.WARNING)
+        mistakes = mistakes_after_save(form.instance)
+        if mistakes and "_continue" in request.POST:
+            # The page it returns to lists them, each with its Dismiss button.
+            self.message_user(
+                request,
+                f"Saved. Please check {len(mistakes)} possible mistake"
+                f"{'s' if len(mistakes) != 1 else ''}, listed under “Please check” below.",
+                messages.WARNING,
+            )
+        else:
+            for mistake in mistakes:
+                self.message_user(
+                    request, f"Please check (saved anyway): {mistake.message}", messages.WARNING
+                )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pose = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if pose is not None and self.has_view_or_change_permission(request, pose):
+            context["likely_mistakes"] = undismissed_mistakes(pose)
+            context["can_dismiss"] = self.has_change_permission(request, pose)
+        return super().change_view(request, object_id, form_url, context)
+
+    def dismiss_warning_view(self, request, object_id):
+        """Dismiss one warning about a likely mistake: it stays hidden until what it is
+        about changes. Asked by js/likely-mistakes.js for JSON (the form's unsaved edits
+        stay in the page), or by a plain form, which returns to the pose."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pose = object_or_404(self, request, object_id)
+        if not self.has_change_permission(request, pose):
+            raise PermissionDenied
+        mistake = dismiss(
+            pose, request.POST.get("kind", ""), request.POST.get("fingerprint", ""), request.user
+        )
+        if request.accepts("application/json") and not request.accepts("text/html"):
+            return JsonResponse({"dismissed": mistake is not None})
+        if mistake:
+            self.message_user(
+                request,
+                f"Dismissed: {mistake.message} It comes back if what it is about changes.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "That warning no longer applies: the pose has changed.")
+        return HttpResponseRedirect(reverse("admin:poses_pose_change", args=[pose.pk]))
 
     @admin.display(description="Safety check")
     def safety_check(self, pose):
@@ -362,8 +415,14 @@ class PoseAdmin(
 
     def get_urls(self):
         compare_view = self.admin_site.admin_view(self.compare_view)
+        dismiss_view = self.admin_site.admin_view(self.dismiss_warning_view)
         return [
             path("<path:object_id>/history/compare/", compare_view, name="poses_pose_compare"),
+            path(
+                "<path:object_id>/dismiss-warning/",
+                dismiss_view,
+                name="poses_pose_dismiss_warning",
+            ),
             *super().get_urls(),
         ]
 
