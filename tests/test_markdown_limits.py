@@ -290,7 +290,7 @@ def test_the_preview_refuses_text_over_the_limit(client):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Too long to preview" in html
-    assert f"{MAX_MARKDOWN_LENGTH + 1} characters; the limit is {MAX_MARKDOWN_LENGTH}" in html
+    assert "10,001 characters; the limit is 10,000. All of your text is kept" in html
 
 
 @pytest.mark.django_db
