@@ -71,7 +71,7 @@ class SynonymAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConditionGuidance)
-class ConditionGuidanceAdmin(admin.ModelAdmin):
+class ConditionGuidanceAdmin(CountsCharacters, admin.ModelAdmin):
     """Guidance for a condition that every pose of a type carries, unless the pose has its own
     note for that condition."""
 
@@ -82,6 +82,10 @@ class ConditionGuidanceAdmin(admin.ModelAdmin):
     list_select_related = ("condition", "pose_type", "substitute")
     fields = (("condition", "pose_type"), "kind", "text", "substitute")
     formfield_overrides = MARKDOWN_EDITOR
+
+    class Media:
+        js = ("js/character-count.js",)
+        css = {"all": ("css/editor-aids.css",)}
 
     @admin.display(description="poses of this type")
     def pose_count(self, guidance):

@@ -47,6 +47,13 @@ def test_no_field_of_the_pose_editor_cuts_text_at_a_maxlength(admin_client):
     assert "js/character-count" in page
 
 
+def test_guidance_for_a_kind_of_pose_is_counted_not_cut(admin_client):
+    page = admin_client.get("/admin/poses/conditionguidance/add/").content.decode()
+    assert "maxlength" not in page
+    assert re.search(r'name="text"[^>]*data-max-length="10000"', page)
+    assert "js/character-count" in page
+
+
 def test_an_introduction_over_the_limit_is_refused_and_shown_whole(admin_client):
     text = long_text(TOO_LONG)
     form_page = admin_client.get(ADD_URL)
