@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.db.models import Q
-
 from poses.models import DismissedWarning, Pose
 from poses.search import search_key
 
@@ -90,14 +88,14 @@ def missing_breath_cues(steps) -> list[LikelyMistake]:
 
 
 def shared_english_name(pose) -> list[LikelyMistake]:
-    """Other poses with the same English name (as search compares names: case, spacing,
-    hyphens and accents aside)."""
+    """Other poses with the same English name, as search compares names (case, spacing,
+    hyphens and accents aside): by their indexed search key, which every saved pose has."""
     key = search_key(pose.english_name)
     if not key:
         return []
     others = list(
         Pose.objects.exclude(pk=pose.pk)
-        .filter(Q(english_key=key) | Q(english_name__iexact=pose.english_name))
+        .filter(english_key=key)
         .order_by("sanskrit_name")
         .only("sanskrit_name", "status")
     )

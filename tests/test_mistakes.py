@@ -124,6 +124,15 @@ def test_an_image_in_a_benefit_described_by_its_file_name_is_named():
     ]
 
 
+@pytest.mark.django_db
+def test_the_pose_image_described_as_a_placeholder_is_named():
+    pose = make_pose(image="poses/3f9c.jpg", image_alt="Photo")
+    assert messages_of(likely_mistakes(pose)) == [
+        "The pose's image (3f9c.jpg) is described only as “Photo”: describe what it shows for "
+        "students who use a screen reader."
+    ]
+
+
 # English names
 
 
