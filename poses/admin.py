@@ -10,7 +10,13 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +29,7 @@ from poses.browse import Browse
 from poses.figure_admin import FIGURE_FIELD, FIGURE_HELP, FigureAdminMixin
 from poses.forms import PoseAdminForm
 from poses.history import compare, point_back_at
+from poses.mistakes import dismiss, mistakes_after_save, undismissed_mistakes
 from poses.models import (
     SAFETY_REVIEW_DAYS,
     Benefit,
@@ -44,7 +51,13 @@ from poses.models import (
 )
 from poses.safety import benefit_conflicts
 from poses.validators import validate_name
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, ShowsEveryError, object_or_404
+from studio.admin import (
+    MARKDOWN_EDITOR,
+    CountsCharacters,
+    PreviewLinkMixin,
+    ShowsEveryError,
+    object_or_404,
+)
 from studio.images import CleanImageField
 from studio.ordering import OrderedInline, RestoresOrderedChildren
 
@@ -58,7 +71,7 @@ class SynonymAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConditionGuidance)
-class ConditionGuidanceAdmin(admin.ModelAdmin):
+class ConditionGuidanceAdmin(CountsCharacters, admin.ModelAdmin):
     """Guidance for a condition that every pose of a type carries, unless the pose has its own
     note for that condition."""
 
@@ -69,6 +82,10 @@ class ConditionGuidanceAdmin(admin.ModelAdmin):
     list_select_related = ("condition", "pose_type", "substitute")
     fields = (("condition", "pose_type"), "kind", "text", "substitute")
     formfield_overrides = MARKDOWN_EDITOR
+
+    class Media:
+        js = ("js/character-count.js",)
+        css = {"all": ("css/editor-aids.css",)}
 
     @admin.display(description="poses of this type")
     def pose_count(self, guidance):
@@ -111,7 +128,7 @@ class ConditionAdmin(VocabularyAdmin):
     fields = ("name", "slug", "claim_words")
 
 
-class StepInline(OrderedInline, SortableStackedInline):
+class StepInline(CountsCharacters, OrderedInline, SortableStackedInline):
     model = Step
     fields = ("title", "instruction", ("breath_cue", "side"), "figure")
     formfield_overrides = {**OrderedInline.formfield_overrides, **FIGURE_FIELD}
@@ -119,13 +136,13 @@ class StepInline(OrderedInline, SortableStackedInline):
     verbose_name_plural = "Steps — drag ☰ to reorder"
 
 
-class BenefitInline(OrderedInline, SortableTabularInline):
+class BenefitInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = Benefit
     fields = ("text", "kind")
     verbose_name_plural = "Benefits — drag to reorder"
 
 
-class SafetyNoteInline(OrderedInline, SortableStackedInline):
+class SafetyNoteInline(CountsCharacters, OrderedInline, SortableStackedInline):
     model = SafetyNote
     fk_name = "pose"
     fields = (("kind", "conditions"), "text", ("substitute", "no_substitute"))
@@ -133,7 +150,7 @@ class SafetyNoteInline(OrderedInline, SortableStackedInline):
     verbose_name_plural = "Precautions"
 
 
-class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
+class PreparatoryLinkInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "follow_up"
     ordering = ("position_among_preparatory",)
@@ -143,7 +160,7 @@ class PreparatoryLinkInline(OrderedInline, SortableTabularInline):
     verbose_name_plural = "Preparatory poses — practised before this one"
 
 
-class FollowUpLinkInline(OrderedInline, SortableTabularInline):
+class FollowUpLinkInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = PoseLink
     fk_name = "preparatory"
     ordering = ("position_among_follow_ups",)
@@ -153,7 +170,7 @@ class FollowUpLinkInline(OrderedInline, SortableTabularInline):
     verbose_name_plural = "Follow-up poses — this one prepares for them"
 
 
-class CounterposeInline(OrderedInline, SortableTabularInline):
+class CounterposeInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = Counterpose
     fk_name = "pose"
     fields = ("counterpose", "reason")
@@ -243,7 +260,12 @@ class RowsBeyondPermission:
 
 @admin.register(Pose)
 class PoseAdmin(
-    FigureAdminMixin, PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin
+    CountsCharacters,
+    FigureAdminMixin,
+    PreviewLinkMixin,
+    RestoresOrderedChildren,
+    SortableAdminBase,
+    VersionAdmin,
 ):
     form = PoseAdminForm
     ordered_children = ("steps",)
@@ -322,7 +344,8 @@ class PoseAdmin(
     )
 
     class Media:
-        js = ("js/admin-editor.js",)
+        js = ("js/admin-editor.js", "js/character-count.js", "js/likely-mistakes.js")
+        css = {"all": ("css/editor-aids.css",)}
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_safety_reviewed"):
@@ -336,6 +359,52 @@ class PoseAdmin(
         super().save_related(request, form, formsets, change)
         for conflict in benefit_conflicts(form.instance):
             self.message_user(request, conflict, messages.WARNING)
+        mistakes = mistakes_after_save(form.instance)
+        if mistakes and "_continue" in request.POST:
+            # The page it returns to lists them, each with its Dismiss button.
+            self.message_user(
+                request,
+                f"Saved. Please check {len(mistakes)} possible mistake"
+                f"{'s' if len(mistakes) != 1 else ''}, listed under “Please check” below.",
+                messages.WARNING,
+            )
+        else:
+            for mistake in mistakes:
+                self.message_user(
+                    request, f"Please check (saved anyway): {mistake.message}", messages.WARNING
+                )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pose = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if pose is not None and self.has_view_or_change_permission(request, pose):
+            context["likely_mistakes"] = undismissed_mistakes(pose)
+            context["can_dismiss"] = self.has_change_permission(request, pose)
+        return super().change_view(request, object_id, form_url, context)
+
+    def dismiss_warning_view(self, request, object_id):
+        """Dismiss one warning about a likely mistake: it stays hidden until what it is
+        about changes. Asked by js/likely-mistakes.js for JSON (the form's unsaved edits
+        stay in the page), or by a plain form, which returns to the pose."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pose = object_or_404(self, request, object_id)
+        if not self.has_change_permission(request, pose):
+            raise PermissionDenied
+        mistake = dismiss(
+            pose, request.POST.get("kind", ""), request.POST.get("fingerprint", ""), request.user
+        )
+        if request.accepts("application/json") and not request.accepts("text/html"):
+            return JsonResponse({"dismissed": mistake is not None})
+        if mistake:
+            self.message_user(
+                request,
+                f"Dismissed: {mistake.message} It comes back if what it is about changes.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "That warning no longer applies: the pose has changed.")
+        return HttpResponseRedirect(reverse("admin:poses_pose_change", args=[pose.pk]))
 
     @admin.display(description="Safety check")
     def safety_check(self, pose):
@@ -350,8 +419,14 @@ class PoseAdmin(
 
     def get_urls(self):
         compare_view = self.admin_site.admin_view(self.compare_view)
+        dismiss_view = self.admin_site.admin_view(self.dismiss_warning_view)
         return [
             path("<path:object_id>/history/compare/", compare_view, name="poses_pose_compare"),
+            path(
+                "<path:object_id>/dismiss-warning/",
+                dismiss_view,
+                name="poses_pose_dismiss_warning",
+            ),
             *super().get_urls(),
         ]
 

@@ -1432,3 +1432,35 @@ class SearchMiss(models.Model):
 
     def __str__(self):
         return self.query
+
+
+# Likely mistakes a teacher has said are intended (issue 18; found by poses/mistakes.py).
+
+
+class DismissedWarning(models.Model):
+    """A warning about a likely mistake in a pose that a teacher dismissed: it stays hidden
+    while what it is about is unchanged (the same fingerprint), and comes back when that
+    content changes."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE_STEPS = "duplicate_steps", "Steps with the same instruction"
+        SHARED_ENGLISH_NAME = "shared_english_name", "English name of another pose"
+        MISSING_BREATH_CUE = "missing_breath_cue", "Step without a breath cue"
+        UNDESCRIBED_IMAGE = "undescribed_image", "Image without a description"
+
+    pose = models.ForeignKey(Pose, on_delete=models.CASCADE, related_name="dismissed_warnings")
+    kind = models.CharField(max_length=30, choices=Kind)
+    fingerprint = models.CharField(max_length=64)
+    dismissed_by = models.CharField(max_length=150, blank=True)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dismissed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pose", "kind", "fingerprint"], name="dismissed_warning_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.pose}"

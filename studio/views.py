@@ -84,9 +84,11 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     if len(content) > MAX_MARKDOWN_LENGTH:
         return HttpResponse(
             format_html(
-                "<p><strong>Too long to preview:</strong> {} characters; the limit is {}.</p>",
-                len(content),
-                MAX_MARKDOWN_LENGTH,
+                "<p><strong>Too long to preview:</strong> {} characters; the limit is {}. "
+                "All of your text is kept: shorten it by {} to save it.</p>",
+                f"{len(content):,}",
+                f"{MAX_MARKDOWN_LENGTH:,}",
+                f"{len(content) - MAX_MARKDOWN_LENGTH:,}",
             ),
             status=400,
         )
