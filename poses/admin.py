@@ -46,7 +46,7 @@ from poses.safety import benefit_conflicts
 from poses.validators import validate_name
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, ShowsEveryError, object_or_404
 from studio.images import CleanImageField
-from studio.ordering import OrderedInline, RestoresOrderedChildren
+from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
 @admin.register(Synonym)
@@ -116,13 +116,13 @@ class StepInline(OrderedInline, SortableStackedInline):
     fields = ("title", "instruction", ("breath_cue", "side"), "figure")
     formfield_overrides = {**OrderedInline.formfield_overrides, **FIGURE_FIELD}
     verbose_name = "step"
-    verbose_name_plural = "Steps — drag ☰ to reorder"
+    verbose_name_plural = f"Steps — {REORDER_HINT}"
 
 
 class BenefitInline(OrderedInline, SortableTabularInline):
     model = Benefit
     fields = ("text", "kind")
-    verbose_name_plural = "Benefits — drag to reorder"
+    verbose_name_plural = f"Benefits — {REORDER_HINT}"
 
 
 class SafetyNoteInline(OrderedInline, SortableStackedInline):

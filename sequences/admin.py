@@ -8,14 +8,14 @@ from sequences.models import Sequence, SequenceItem
 from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin
 from studio.durations import format_time
 from studio.forms import RefusesStaleSaves
-from studio.ordering import OrderedInline, RestoresOrderedChildren
+from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
 class SequenceItemInline(OrderedInline, SortableTabularInline):
     model = SequenceItem
     fields = ("pose", "hold_value", "hold_unit", "side", "cue")
     autocomplete_fields = ("pose",)
-    verbose_name_plural = "Poses — drag ☰ to reorder"
+    verbose_name_plural = f"Poses — {REORDER_HINT}"
 
 
 class SequenceAdminForm(RefusesStaleSaves):
