@@ -44,7 +44,13 @@ from poses.models import (
 )
 from poses.safety import benefit_conflicts
 from poses.validators import validate_name
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin, ShowsEveryError, object_or_404
+from studio.admin import (
+    MARKDOWN_EDITOR,
+    ChangesInTeachersWords,
+    PreviewLinkMixin,
+    ShowsEveryError,
+    object_or_404,
+)
 from studio.images import CleanImageField
 from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
@@ -243,7 +249,12 @@ class RowsBeyondPermission:
 
 @admin.register(Pose)
 class PoseAdmin(
-    FigureAdminMixin, PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin
+    ChangesInTeachersWords,
+    FigureAdminMixin,
+    PreviewLinkMixin,
+    RestoresOrderedChildren,
+    SortableAdminBase,
+    VersionAdmin,
 ):
     form = PoseAdminForm
     ordered_children = ("steps",)
@@ -329,6 +340,12 @@ class PoseAdmin(
             obj.safety_reviewed_at = timezone.localdate()
             obj.safety_reviewed_by = request.user.get_full_name() or request.user.get_username()
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if form.cleaned_data.get("mark_safety_reviewed"):
+            message = message.replace("Saved without changes.", "") + " Safety content reviewed."
+        return message.strip()
 
     def save_related(self, request, form, formsets, change):
         # Reordered steps end with bulk updates, which send no signals; the pose's own save

@@ -5,7 +5,7 @@ from reversion.admin import VersionAdmin
 
 from sequences.audit import audit
 from sequences.models import Sequence, SequenceItem
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin
+from studio.admin import MARKDOWN_EDITOR, ChangesInTeachersWords, PreviewLinkMixin
 from studio.durations import format_time
 from studio.forms import RefusesStaleSaves
 from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
@@ -23,7 +23,13 @@ class SequenceAdminForm(RefusesStaleSaves):
 
 
 @admin.register(Sequence)
-class SequenceAdmin(PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin):
+class SequenceAdmin(
+    ChangesInTeachersWords,
+    PreviewLinkMixin,
+    RestoresOrderedChildren,
+    SortableAdminBase,
+    VersionAdmin,
+):
     form = SequenceAdminForm
     list_display = ("title", "level", "focus", "status", "published_at", "updated_at")
     list_filter = ("status", "level")

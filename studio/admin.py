@@ -1,11 +1,12 @@
-"""What every app's admin shares: the Markdown editor, preview links, a 404 for bad ids, and
-errors shown where they happened."""
+"""What every app's admin shares: the Markdown editor, preview links, a 404 for bad ids,
+errors shown where they happened, and history notes in a teacher's words."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -52,3 +53,50 @@ class ShowsEveryError(forms.ModelForm):
         for name in unseen:
             for error in self._errors.pop(name).as_data():
                 self.add_error(None, error)
+
+
+class ChangesInTeachersWords:
+    """For a ModelAdmin: each save's note (its History, the admin's log) names what changed as
+    the form labels it ("Changed Introduction and Level. Steps: reordered; added “Fold
+    forward”."), never a field the teacher does not see, such as the hidden version marker."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        notes = []
+        stored = {field.name for field in form.instance._meta.get_fields()}
+        labels = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name in stored and not form.fields[name].widget.is_hidden
+        ]
+        if add:
+            notes.append("Added.")
+        elif labels:
+            notes.append(f"Changed {get_text_list(labels, 'and')}.")
+        # The inlines the formsets were made from, in the same order (ModelAdmin.change_view).
+        inlines = self.get_inline_instances(request, form.instance)
+        for formset, inline in zip(formsets, inlines, strict=True):
+            changes = self.rows_changed(formset)
+            if changes:
+                title = str(inline.verbose_name_plural).split(" — ")[0]
+                notes.append(f"{capfirst(title)}: {'; '.join(changes)}.")
+        return " ".join(notes) or "Saved without changes."
+
+    @staticmethod
+    def rows_changed(formset):
+        order = getattr(formset, "default_order_field", None)
+        reordered, changes = False, []
+        for row, names in formset.changed_objects:
+            fields = formset.forms[0].fields if formset.forms else {}
+            labels = [
+                str(fields[name].label or name)
+                for name in names
+                if name in fields and name != order and not fields[name].widget.is_hidden
+            ]
+            reordered = reordered or order in names
+            if labels:
+                changes.append(f"changed “{row}” ({get_text_list(labels, 'and').lower()})")
+        if reordered:
+            changes.insert(0, "reordered")
+        changes += [f"added “{row}”" for row in formset.new_objects]
+        changes += [f"removed “{row}”" for row in formset.deleted_objects]
+        return changes

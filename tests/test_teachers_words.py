@@ -1,0 +1,64 @@
+"""The admin speaks a teacher's language: history notes name what changed by its label, the
+comparison shows what students see, the delete page lists what a teacher knows, an image
+shows as itself, and the bulk link page reads right."""
+
+import pytest
+from reversion.models import Version
+
+from tests.admin_forms import admin_post_data, assert_saved, change_url, pose_fields, step_row
+from tests.factories import make_pose, make_step
+
+pytestmark = pytest.mark.django_db
+
+
+def save_pose(client, pose, fields=None, steps=None):
+    """Save `pose` from its admin page, with these fields changed and these step rows."""
+    page = client.get(change_url(pose))
+    if steps is None:
+        steps = [step_row(step.title, step.position, step) for step in pose.steps.all()]
+    data = admin_post_data(page, pose_fields(pose, **(fields or {})), {"steps": steps})
+    assert_saved(client.post(change_url(pose), data))
+
+
+def history_of(client, pose):
+    return client.get(f"/admin/poses/pose/{pose.pk}/history/").content.decode()
+
+
+# History
+
+
+def test_history_names_the_fields_changed_by_their_labels(admin_client):
+    pose = make_pose()
+    save_pose(admin_client, pose, {"introduction": "Sit tall.", "practice_time": "Mornings."})
+    page = history_of(admin_client, pose)
+    assert "Changed Introduction and When to practise." in page
+    assert "loaded_version" not in page
+
+
+def test_a_save_that_changes_nothing_says_so(admin_client):
+    pose = make_pose()
+    save_pose(admin_client, pose)
+    page = history_of(admin_client, pose)
+    assert "Saved without changes." in page
+    assert "loaded_version" not in page
+
+
+def test_history_says_steps_were_reordered_added_changed_and_removed(admin_client):
+    pose = make_pose()
+    sit, bend, fold = (
+        make_step(pose, n, title=title, instruction=f"Instruction: {title}.")
+        for n, title in enumerate(("Sit", "Bend", "Fold"), 1)
+    )
+    save_pose(
+        admin_client,
+        pose,
+        steps=[
+            step_row("Sit", 2, sit, breath_cue="inhale"),
+            step_row("Bend", 1, bend),
+            step_row("Fold", 3, fold, DELETE="on"),
+            step_row("Rest", 4),
+        ],
+    )
+    note = Version.objects.get_for_object(pose).first().revision.get_comment()
+    assert note == ("Steps: reordered; changed “Sit” (breath cue); added “Rest”; removed “Fold”.")
+    assert "Position" not in history_of(admin_client, pose)
