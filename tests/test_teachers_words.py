@@ -62,3 +62,56 @@ def test_history_says_steps_were_reordered_added_changed_and_removed(admin_clien
     note = Version.objects.get_for_object(pose).first().revision.get_comment()
     assert note == ("Steps: reordered; changed “Sit” (breath cue); added “Rest”; removed “Fold”.")
     assert "Position" not in history_of(admin_client, pose)
+
+
+# Comparing two versions
+
+
+def compared(client, pose):
+    newer, older = Version.objects.get_for_object(pose)[:2]
+    url = f"/admin/poses/pose/{pose.pk}/history/compare/?older={older.pk}&newer={newer.pk}"
+    return client.get(url).content.decode()
+
+
+REMOVED = '<li class="diff-removed"><span class="visually-hidden">Removed: </span>'
+ADDED = '<li class="diff-added"><span class="visually-hidden">Added: </span>'
+
+
+def test_the_comparison_shows_choices_by_their_labels(admin_client):
+    pose = make_pose()
+    save_pose(admin_client, pose, {"level": "beginner"})
+    save_pose(admin_client, pose, {"level": "advanced"})
+    page = compared(admin_client, pose)
+    assert f"{REMOVED}Level: Beginner</li>" in page
+    assert f"{ADDED}Level: Advanced</li>" in page
+    assert "<li>Status: Published</li>" in page
+
+
+def test_the_comparison_names_the_starting_position(admin_client):
+    pose = make_pose()
+    dandasana = make_pose(sanskrit_name="Dandasana")
+    save_pose(admin_client, pose)
+    save_pose(admin_client, pose, {"starting_position": str(dandasana.pk)})
+    page = compared(admin_client, pose)
+    assert f"{REMOVED}Starting position: —</li>" in page
+    assert f"{ADDED}Starting position: Dandasana</li>" in page
+
+
+def test_the_comparison_shows_markdown_as_students_read_it(admin_client):
+    pose = make_pose()
+    save_pose(admin_client, pose, {"introduction": "Sit **tall**.\n\n- Breathe [slowly](/poses/)"})
+    save_pose(admin_client, pose, {"introduction": "Sit **tall**.\n\n- Breathe *deeply*"})
+    page = compared(admin_client, pose)
+    assert "<li>Introduction: Sit tall.</li>" in page
+    assert f"{REMOVED}    • Breathe slowly (/poses/)</li>" in page
+    assert f"{ADDED}    • Breathe deeply</li>" in page
+    assert "**" not in page
+
+
+def test_the_comparison_never_shows_stored_html(admin_client):
+    pose = make_pose()
+    save_pose(admin_client, pose)
+    save_pose(admin_client, pose, {"introduction": 'Hi <img src=x onerror="alert(1)"> there'})
+    page = compared(admin_client, pose)
+    assert f"{ADDED}Introduction: Hi there</li>" in page
+    assert "onerror" not in page
