@@ -35,6 +35,7 @@ from poses.models import (
     PoseType,
     RelatedPose,
     SafetyNote,
+    SearchKey,
     SearchMiss,
     Step,
     Style,
@@ -47,6 +48,7 @@ from poses.validators import validate_name
 from studio.admin import (
     MARKDOWN_EDITOR,
     ChangesInTeachersWords,
+    DeletePageInTeachersWords,
     PreviewLinkMixin,
     ShowsEveryError,
     object_or_404,
@@ -250,6 +252,7 @@ class RowsBeyondPermission:
 @admin.register(Pose)
 class PoseAdmin(
     ChangesInTeachersWords,
+    DeletePageInTeachersWords,
     FigureAdminMixin,
     PreviewLinkMixin,
     RestoresOrderedChildren,
@@ -258,6 +261,7 @@ class PoseAdmin(
 ):
     form = PoseAdminForm
     ordered_children = ("steps",)
+    internal_models = (SearchKey,)
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
     list_display = (

@@ -2,6 +2,7 @@
 errors shown where they happened, and history notes in a teacher's words."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
@@ -100,3 +101,39 @@ class ChangesInTeachersWords:
         changes += [f"added “{row}”" for row in formset.new_objects]
         changes += [f"removed “{row}”" for row in formset.deleted_objects]
         return changes
+
+
+class DeletePageInTeachersWords:
+    """For a ModelAdmin: the delete page lists what a teacher knows (the pose, its steps,
+    notes, links …), not the rows kept for the machine: `internal_models` and the rows that
+    join two tables (a pose and its types). They are deleted all the same; none has an admin
+    of its own, so none can need a permission or be protected."""
+
+    internal_models = ()
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        internal = [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.auto_created or model in self.internal_models
+        ]
+        # Django lists each row as "Verbose name: row", nested under the row it goes with.
+        prefixes = tuple(f"{capfirst(model._meta.verbose_name)}: " for model in internal)
+        plurals = {model._meta.verbose_name_plural for model in internal}
+
+        def shown(items):
+            kept, hidden = [], False
+            for item in items:
+                if not isinstance(item, list):
+                    hidden = str(item).startswith(prefixes)
+                    if not hidden:
+                        kept.append(item)
+                elif hidden:
+                    kept += shown(item)  # what goes with a hidden row is listed in its place
+                elif children := shown(item):
+                    kept.append(children)
+            return kept
+
+        counts = {name: count for name, count in counts.items() if name not in plurals}
+        return shown(to_delete), counts, perms_needed, protected

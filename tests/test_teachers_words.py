@@ -3,10 +3,13 @@ comparison shows what students see, the delete page lists what a teacher knows, 
 shows as itself, and the bulk link page reads right."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from reversion.models import Version
 
+from poses.models import PoseLink, PoseType, SearchKey
 from tests.admin_forms import admin_post_data, assert_saved, change_url, pose_fields, step_row
-from tests.factories import make_pose, make_step
+from tests.factories import make_benefit, make_pose, make_step, make_teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,43 @@ def test_the_comparison_never_shows_stored_html(admin_client):
     page = compared(admin_client, pose)
     assert f"{ADDED}Introduction: Hi there</li>" in page
     assert "onerror" not in page
+
+
+# Deleting a pose
+
+
+def test_the_delete_page_lists_what_a_teacher_knows_and_no_search_keys(admin_client):
+    pose = make_pose(sanskrit_name="Dandasana")
+    make_step(pose, 1, title="Sit with straight legs")
+    make_benefit(pose, 1, "Strengthens the back.")
+    pose.pose_types.add(PoseType.objects.create(name="Seated", slug="seated"))
+    follow_up = make_pose(sanskrit_name="Paschimottanasana")
+    PoseLink.objects.create(preparatory=pose, follow_up=follow_up)
+    assert SearchKey.objects.filter(pose=pose).exists()  # what the search keeps of its names
+
+    page = admin_client.get(f"/admin/poses/pose/{pose.pk}/delete/").content.decode()
+
+    assert "Step: Sit with straight legs" in page
+    assert "Benefit: Strengthens the back." in page
+    assert "Dandasana prepares for Paschimottanasana" in page
+    assert "<li>Steps: 1</li>" in page
+    assert "Search key" not in page
+    assert "relationship" not in page  # the row joining the pose to its type
+
+
+def test_deleting_a_pose_still_deletes_its_search_keys(admin_client):
+    pose = make_pose()
+    admin_client.post(f"/admin/poses/pose/{pose.pk}/delete/", {"post": "yes"})
+    assert not SearchKey.objects.exists()
+
+
+def test_a_teacher_who_may_not_delete_links_is_still_told_the_pose_has_some(client):
+    pose = make_pose()
+    PoseLink.objects.create(preparatory=pose, follow_up=make_pose())
+    user = make_teacher()
+    user.user_permissions.add(Permission.objects.get(codename="delete_pose"))
+    client.force_login(get_user_model().objects.get(pk=user.pk))
+    page = client.get(f"/admin/poses/pose/{pose.pk}/delete/").content.decode()
+    assert "permission to delete the following types of objects" in page
+    assert "<li>preparatory link</li>" in page
+    assert "Yes, I’m sure" not in page
