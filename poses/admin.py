@@ -49,6 +49,7 @@ from studio.admin import (
     MARKDOWN_EDITOR,
     ChangesInTeachersWords,
     DeletePageInTeachersWords,
+    ImageWithThumbnail,
     PreviewLinkMixin,
     ShowsEveryError,
     object_or_404,
@@ -290,7 +291,10 @@ class PoseAdmin(
     formfield_overrides = {
         **MARKDOWN_EDITOR,
         **FIGURE_FIELD,
-        models.ImageField: {"form_class": CleanImageField},
+        models.ImageField: {
+            "form_class": CleanImageField,
+            "widget": ImageWithThumbnail(rendition="image_small_jpeg", alt_field="image_alt"),
+        },
     }
     fieldsets = (
         (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary", "loaded_version")}),

@@ -5,6 +5,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.text import capfirst, get_text_list
@@ -15,6 +16,29 @@ from markdownx.widgets import AdminMarkdownxWidget
 # shorter box so a pose's eight steps fit on a screen or two.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 SHORT_MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget(attrs={"rows": 4})}}
+
+
+class ImageWithThumbnail(AdminFileWidget):
+    """An image field that shows the photo, small and described, above the admin's usual
+    "Currently: <file name>" (a random name: uploads are renamed). `rendition` names the
+    smaller copy to show (an imagekit spec of the model); `alt_field` the description."""
+
+    def __init__(self, rendition, alt_field, attrs=None):
+        super().__init__(attrs)
+        self.rendition, self.alt_field = rendition, alt_field
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if not self.is_initial(value):
+            return field
+        try:
+            thumbnail = getattr(value.instance, self.rendition).url
+        except (OSError, ValueError):  # its file is missing: the file name is all there is
+            return field
+        alt = getattr(value.instance, self.alt_field) or "The current image (not described)"
+        return format_html(
+            '<p class="image-thumbnail"><img src="{}" alt="{}"></p>{}', thumbnail, alt, field
+        )
 
 
 def object_or_404(model_admin, request, object_id):

@@ -2,9 +2,14 @@
 comparison shows what students see, the delete page lists what a teacher knows, an image
 shows as itself, and the bulk link page reads right."""
 
+import io
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from reversion.models import Version
 
 from poses.models import PoseLink, PoseType, SearchKey
@@ -158,3 +163,45 @@ def test_a_teacher_who_may_not_delete_links_is_still_told_the_pose_has_some(clie
     assert "permission to delete the following types of objects" in page
     assert "<li>preparatory link</li>" in page
     assert "Yes, I’m sure" not in page
+
+
+# The image
+
+
+def upload_image(client, pose, description):
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), "teal").save(buffer, format="PNG")
+    photo = SimpleUploadedFile("my-pose.png", buffer.getvalue(), content_type="image/png")
+    page = client.get(change_url(pose))
+    data = admin_post_data(page, pose_fields(pose, image_alt=description))
+    data["image"] = photo
+    assert_saved(client.post(change_url(pose), data))
+    pose.refresh_from_db()
+
+
+def test_the_image_field_shows_the_photo_described(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pose = make_pose()
+    upload_image(admin_client, pose, "A student folds over one leg")
+
+    page = admin_client.get(change_url(pose)).content.decode()
+
+    thumbnail = re.search(r'<p class="image-thumbnail"><img src="([^"]+)" alt="([^"]*)">', page)
+    assert thumbnail, "no thumbnail above the image field"
+    assert thumbnail[2] == "A student folds over one leg"
+    assert thumbnail[1] == pose.image_small_jpeg.url  # the small copy, not the upload itself
+    assert (tmp_path / pose.image_small_jpeg.name).exists()
+
+
+def test_the_thumbnail_escapes_its_description(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pose = make_pose()
+    upload_image(admin_client, pose, 'Fold "deep"><script>alert(1)</script>')
+    page = admin_client.get(change_url(pose)).content.decode()
+    assert 'alt="Fold &quot;deep&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert "<script>alert(1)" not in page
+
+
+def test_a_pose_without_an_image_shows_no_thumbnail(admin_client):
+    page = admin_client.get(change_url(make_pose())).content.decode()
+    assert "image-thumbnail" not in page
