@@ -183,6 +183,11 @@ class RelatedPoseInline(admin.TabularInline):
     verbose_name_plural = "Variations and alternatives — shown on both poses' pages"
 
 
+def with_article(noun):
+    """“a variation”, “an alternative”: the article as the word is written (not spoken)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 class LinkPosesForm(forms.Form):
     """What the bulk action adds to every selected pose."""
 
@@ -191,14 +196,24 @@ class LinkPosesForm(forms.Form):
         "prepares_for": "prepares for (a follow-up pose)",
         "counterpose": "is balanced by (a counterpose practised after it)",
         **{
-            kind: f"is related to, as a {label.lower()}" for kind, label in RelatedPose.Kind.choices
+            kind: f"is related to, as {with_article(label.lower())}"
+            for kind, label in RelatedPose.Kind.choices
         },
     }
 
     relation = forms.ChoiceField(choices=RELATIONS.items(), label="Each selected pose")
-    other = forms.ModelChoiceField(Pose.objects.all(), label="this pose")
+    other = forms.ModelChoiceField(
+        Pose.objects.all(),
+        label="this pose",
+        # Any foreign key to Pose gives the picker the pose admin's search-as-you-type.
+        widget=AutocompleteSelect(Pose._meta.get_field("starting_position"), admin.site),
+        help_text="Type a few letters of the pose's name.",
+    )
     reason = forms.CharField(
-        max_length=160, required=False, help_text="Optional, for preparatory links: one line."
+        max_length=160,
+        required=False,
+        help_text="Optional, one line, for a preparatory, follow-up or counterpose link "
+        "(“Opens the hamstrings”). Variations and alternatives have none.",
     )
 
 
@@ -477,6 +492,11 @@ class PoseAdmin(
             "opts": self.model._meta,
             "title": "Link poses",
             "form": form,
+            # The form laid out as the admin's own forms are: labels, help, errors per row.
+            "adminform": admin.helpers.AdminForm(
+                form, [(None, {"fields": list(form.fields)})], {}, model_admin=self
+            ),
+            "media": self.media + form.media,
             "poses": queryset,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from reversion.models import Version
 
+from poses.admin import with_article
 from poses.models import PoseLink, PoseType, SearchKey
 from tests.admin_forms import admin_post_data, assert_saved, change_url, pose_fields, step_row
 from tests.factories import make_benefit, make_pose, make_step, make_teacher
@@ -205,3 +206,48 @@ def test_the_thumbnail_escapes_its_description(admin_client, settings, tmp_path)
 def test_a_pose_without_an_image_shows_no_thumbnail(admin_client):
     page = admin_client.get(change_url(make_pose())).content.decode()
     assert "image-thumbnail" not in page
+
+
+# Linking poses in bulk
+
+
+def open_bulk_link_page(client, poses, **form):
+    return client.post(
+        "/admin/poses/pose/",
+        {"action": "link_poses", "_selected_action": [pose.pk for pose in poses], **form},
+    )
+
+
+def test_the_bulk_link_page_wears_the_admin_and_its_form_styles(admin_client):
+    page = open_bulk_link_page(admin_client, [make_pose(), make_pose()])
+    html = page.content.decode()
+    assert "admin/base_site.html" in [template.name for template in page.templates]
+    assert '<div class="breadcrumbs">' in html
+    assert '<a href="/admin/poses/pose/">Poses</a>' in html
+    assert 'href="/static/admin/css/forms.' in html
+    # Each field on an admin form row, with its label and help.
+    assert html.count('<div class="form-row') == 3
+    assert '<label class="required" for="id_relation">Each selected pose:</label>' in html
+    # The pose is picked by typing its name, as everywhere else in the admin.
+    assert "admin-autocomplete" in html
+
+
+def test_the_bulk_link_page_reads_right(admin_client):
+    html = open_bulk_link_page(admin_client, [make_pose()]).content.decode()
+    assert "is related to, as an alternative" in html
+    assert "is related to, as a variation" in html
+    assert "a alternative" not in html
+
+
+def test_the_bulk_link_page_shows_a_missing_pose_at_its_field(admin_client):
+    page = open_bulk_link_page(admin_client, [make_pose()], relation="prepared_by", apply="1")
+    html = page.content.decode()
+    assert "Please correct the error below." in html
+    assert re.search(r'class="form-row[^"]*errors[^"]*field-other', html)
+    assert not PoseLink.objects.exists()
+
+
+def test_the_article_follows_the_word():
+    assert with_article("alternative") == "an alternative"
+    assert with_article("variation") == "a variation"
+    assert with_article("Inversion") == "an Inversion"
