@@ -97,12 +97,14 @@ class ChangesInTeachersWords:
             notes.append("Added.")
         elif labels:
             notes.append(f"Changed {get_text_list(labels, 'and')}.")
-        # The inlines the formsets were made from, in the same order (ModelAdmin.change_view).
+        # The inlines the formsets were made from, in the same order (ModelAdmin.change_view),
+        # for their headings: "Steps", not the model's "steps" or a link's "preparatory links".
         inlines = self.get_inline_instances(request, form.instance)
-        for formset, inline in zip(formsets, inlines, strict=True):
+        for formset, inline in zip(formsets, inlines, strict=False):
             changes = self.rows_changed(formset)
             if changes:
-                title = str(inline.verbose_name_plural).split(" — ")[0]
+                heading = inline.verbose_name_plural if inline.model is formset.model else None
+                title = str(heading or formset.model._meta.verbose_name_plural).split(" — ")[0]
                 notes.append(f"{capfirst(title)}: {'; '.join(changes)}.")
         return " ".join(notes) or "Saved without changes."
 

@@ -92,7 +92,7 @@ function equip(row) {
   const header = row.querySelector(":scope > h3") || row.querySelector("td.original p");
   const label = row.querySelector(".inline_label") || header;
   const sort = header.querySelector(".sort");
-  if (!sort) return; // a user who may only view the rows
+  if (!sort || !row.querySelector("input._reorder_")) return; // rows the user may only view
   row.dataset.label = [...label.childNodes]
     .filter((node) => node.nodeType === Node.TEXT_NODE)
     .map((node) => node.textContent)
