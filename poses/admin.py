@@ -37,11 +37,13 @@ from poses.models import (
     Condition,
     ConditionGuidance,
     Counterpose,
+    DismissedWarning,
     Pose,
     PoseLink,
     PoseType,
     RelatedPose,
     SafetyNote,
+    SearchKey,
     SearchMiss,
     Step,
     Style,
@@ -53,13 +55,16 @@ from poses.safety import benefit_conflicts
 from poses.validators import validate_name
 from studio.admin import (
     MARKDOWN_EDITOR,
+    ChangesInTeachersWords,
     CountsCharacters,
+    DeletePageInTeachersWords,
+    ImageWithThumbnail,
     PreviewLinkMixin,
     ShowsEveryError,
     object_or_404,
 )
 from studio.images import CleanImageField
-from studio.ordering import OrderedInline, RestoresOrderedChildren
+from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
 @admin.register(Synonym)
@@ -133,13 +138,13 @@ class StepInline(CountsCharacters, OrderedInline, SortableStackedInline):
     fields = ("title", "instruction", ("breath_cue", "side"), "figure")
     formfield_overrides = {**OrderedInline.formfield_overrides, **FIGURE_FIELD}
     verbose_name = "step"
-    verbose_name_plural = "Steps — drag ☰ to reorder"
+    verbose_name_plural = f"Steps — {REORDER_HINT}"
 
 
 class BenefitInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = Benefit
     fields = ("text", "kind")
-    verbose_name_plural = "Benefits — drag to reorder"
+    verbose_name_plural = f"Benefits — {REORDER_HINT}"
 
 
 class SafetyNoteInline(CountsCharacters, OrderedInline, SortableStackedInline):
@@ -191,6 +196,11 @@ class RelatedPoseInline(admin.TabularInline):
     verbose_name_plural = "Variations and alternatives — shown on both poses' pages"
 
 
+def with_article(noun):
+    """“a variation”, “an alternative”: the article as the word is written (not spoken)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 class LinkPosesForm(forms.Form):
     """What the bulk action adds to every selected pose."""
 
@@ -199,14 +209,24 @@ class LinkPosesForm(forms.Form):
         "prepares_for": "prepares for (a follow-up pose)",
         "counterpose": "is balanced by (a counterpose practised after it)",
         **{
-            kind: f"is related to, as a {label.lower()}" for kind, label in RelatedPose.Kind.choices
+            kind: f"is related to, as {with_article(label.lower())}"
+            for kind, label in RelatedPose.Kind.choices
         },
     }
 
     relation = forms.ChoiceField(choices=RELATIONS.items(), label="Each selected pose")
-    other = forms.ModelChoiceField(Pose.objects.all(), label="this pose")
+    other = forms.ModelChoiceField(
+        Pose.objects.all(),
+        label="this pose",
+        # Any foreign key to Pose gives the picker the pose admin's search-as-you-type.
+        widget=AutocompleteSelect(Pose._meta.get_field("starting_position"), admin.site),
+        help_text="Type a few letters of the pose's name.",
+    )
     reason = forms.CharField(
-        max_length=160, required=False, help_text="Optional, for preparatory links: one line."
+        max_length=160,
+        required=False,
+        help_text="Optional, one line, for a preparatory, follow-up or counterpose link "
+        "(“Opens the hamstrings”). Variations and alternatives have none.",
     )
 
 
@@ -261,6 +281,8 @@ class RowsBeyondPermission:
 @admin.register(Pose)
 class PoseAdmin(
     CountsCharacters,
+    ChangesInTeachersWords,
+    DeletePageInTeachersWords,
     FigureAdminMixin,
     PreviewLinkMixin,
     RestoresOrderedChildren,
@@ -269,6 +291,7 @@ class PoseAdmin(
 ):
     form = PoseAdminForm
     ordered_children = ("steps",)
+    internal_models = (SearchKey, DismissedWarning)
     object_history_template = "admin/poses/pose/object_history.html"
     actions = ("link_poses",)
     list_display = (
@@ -297,7 +320,10 @@ class PoseAdmin(
     formfield_overrides = {
         **MARKDOWN_EDITOR,
         **FIGURE_FIELD,
-        models.ImageField: {"form_class": CleanImageField},
+        models.ImageField: {
+            "form_class": CleanImageField,
+            "widget": ImageWithThumbnail(rendition="image_small_jpeg", alt_field="image_alt"),
+        },
     }
     fieldsets = (
         (None, {"fields": ("sanskrit_name", "english_name", "slug", "summary", "loaded_version")}),
@@ -352,6 +378,12 @@ class PoseAdmin(
             obj.safety_reviewed_at = timezone.localdate()
             obj.safety_reviewed_by = request.user.get_full_name() or request.user.get_username()
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if form.cleaned_data.get("mark_safety_reviewed"):
+            message = message.replace("Saved without changes.", "") + " Safety content reviewed."
+        return message.strip()
 
     def save_related(self, request, form, formsets, change):
         # Reordered steps end with bulk updates, which send no signals; the pose's own save
@@ -527,6 +559,11 @@ class PoseAdmin(
             "opts": self.model._meta,
             "title": "Link poses",
             "form": form,
+            # The form laid out as the admin's own forms are: labels, help, errors per row.
+            "adminform": admin.helpers.AdminForm(
+                form, [(None, {"fields": list(form.fields)})], {}, model_admin=self
+            ),
+            "media": self.media + form.media,
             "poses": queryset,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -1,13 +1,20 @@
 """A pose's saved versions as text a teacher can compare, line by line.
 
 django-reversion keeps every save of a pose together with its steps, benefits, notes and
-links (one revision); this module reads a revision back as labelled lines and compares two.
+links (one revision); this module reads a revision back as labelled lines, in the words the
+form and the pose page use (choices by label, poses by name, Markdown as the text students
+read), and compares two.
 """
 
+from datetime import datetime
 from difflib import ndiff
+from pathlib import PurePosixPath
 
 import reversion
-from django.db.models import QuerySet
+from django.db.models import ImageField, QuerySet
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from reversion.models import Version
 
 from poses.models import (
@@ -24,6 +31,7 @@ from poses.models import (
     Style,
     mark_poses_changed,
 )
+from studio.markdown import markdown_as_text
 
 POSE_FIELDS = (
     "sanskrit_name",
@@ -36,11 +44,13 @@ POSE_FIELDS = (
     "meaning",
     "other_names",
     "level",
+    "starting_position",
     "hold_min_seconds",
     "hold_max_seconds",
     "introduction",
     "practice_time",
     "closing_notes",
+    "image",
     "image_alt",
 )
 VOCABULARIES = {
@@ -49,51 +59,101 @@ VOCABULARIES = {
     "stretches": BodyArea,
     "strengthens": BodyArea,
 }
+NONE = "—"
+
+
+def label(model, name):
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def shown(model, name, value, names):
+    """A stored value as the teacher chose it in the form: a choice by its label, a pose by
+    its name, a time as the admin writes it, an image as a photo, Markdown as text."""
+    field = model._meta.get_field(name)
+    if value in (None, ""):
+        return [NONE]
+    if field.choices:
+        return [str(dict(field.flatchoices).get(value, value))]
+    if field.is_relation:
+        return [names.get(value, "a deleted pose")]
+    if isinstance(value, datetime):
+        return [date_format(localtime(value), "DATETIME_FORMAT")]
+    if isinstance(field, ImageField):
+        return [f"a photo (file “{PurePosixPath(str(value)).name}”)"]
+    if name in getattr(model, "MARKDOWN_FIELDS", ()):
+        return markdown_as_text(value) or [NONE]
+    return str(value).splitlines() or [NONE]
+
+
+def labelled(title, values):
+    """“Title: first line”, then the other lines indented under it."""
+    first, *rest = values
+    return [f"{title}: {first}", *(f"    {line}" for line in rest)]
 
 
 def revision_lines(version):
-    """Every line of what a revision of a pose held."""
+    """Every line of what a revision of a pose held, as a teacher would read it."""
     pose = version.field_dict
-    lines = []
-    for name in POSE_FIELDS:
-        label = Pose._meta.get_field(name).verbose_name.capitalize()
-        for number, text in enumerate(str(pose.get(name) or "").splitlines() or [""]):
-            lines.append(f"{label}: {text}" if number == 0 else f"    {text}")
-    for name, model in VOCABULARIES.items():
-        terms = model.objects.filter(pk__in=pose.get(name) or []).values_list("name", flat=True)
-        lines.append(f"{Pose._meta.get_field(name).verbose_name.capitalize()}: {', '.join(terms)}")
     related = {
         model: [] for model in (Step, Benefit, SafetyNote, PoseLink, Counterpose, RelatedPose)
     }
     for other in version.revision.version_set.all():
         if other._model in related:
             related[other._model].append(other.field_dict)
-    names = dict(Pose.objects.values_list("pk", "sanskrit_name"))
+    # The names of the poses this version points at, read in one query.
+    pointers = ("preparatory_id", "follow_up_id", "counterpose_id", "related_id", "substitute_id")
+    ids = {pose.get("starting_position_id")} | {
+        row.get(name) for rows in related.values() for row in rows for name in pointers
+    }
+    names = dict(Pose._base_manager.filter(pk__in=ids - {None}).values_list("pk", "sanskrit_name"))
+    lines = []
+    for name in POSE_FIELDS:
+        stored = pose.get(f"{name}_id" if name == "starting_position" else name)
+        lines += labelled(label(Pose, name), shown(Pose, name, stored, names))
+    for name, model in VOCABULARIES.items():
+        terms = model.objects.filter(pk__in=pose.get(name) or []).values_list("name", flat=True)
+        lines.append(f"{label(Pose, name)}: {', '.join(terms) or NONE}")
     conditions = dict(Condition.objects.values_list("pk", "name"))
+
+    def choice(model, name, row):
+        return shown(model, name, row.get(name), names)[0]
+
+    def with_reason(row):
+        return f" ({row['reason']})" if row.get("reason") else ""
+
     for step in sorted(related[Step], key=lambda s: s["position"]):
-        cue = f" ({step['breath_cue']}{', ' + step['side'] if step['side'] else ''})"
-        lines.append(f"Step {step['position']}: {step['title']}{cue if step['breath_cue'] else ''}")
-        lines += [f"    {text}" for text in step["instruction"].splitlines() if text.strip()]
+        how = [choice(Step, name, step) for name in ("breath_cue", "side") if step.get(name)]
+        cue = f" ({', '.join(how).lower()})" if how else ""
+        lines.append(f"Step {step['position']}: {step['title']}{cue}")
+        lines += [f"    {text}" for text in markdown_as_text(step["instruction"])]
     for benefit in sorted(related[Benefit], key=lambda b: b["position"]):
-        kind = " (traditional claim)" if benefit.get("kind") == "traditional" else ""
-        lines.append(f"Benefit{kind}: {benefit['text']}")
+        kind = choice(Benefit, "kind", benefit).lower()
+        lines += labelled(f"Benefit ({kind})", markdown_as_text(benefit["text"]) or [NONE])
     for note in sorted(related[SafetyNote], key=lambda n: n["position"]):
         concerns = ", ".join(conditions.get(pk, "?") for pk in note.get("conditions") or [])
-        lines.append(
-            f"Precaution ({note['kind']}{': ' + concerns if concerns else ''}): {note['text']}"
-        )
-    for link in sorted(related[PoseLink], key=lambda n: n["position_among_preparatory"]):
+        kind = choice(SafetyNote, "kind", note)
+        title = f"Precaution ({kind}{': ' + concerns if concerns else ''})"
+        lines += labelled(title, markdown_as_text(note["text"]) or [NONE])
+        if note.get("substitute_id"):
+            lines.append(f"    Instead: {names.get(note['substitute_id'], 'a deleted pose')}")
+        elif note.get("no_substitute"):
+            lines.append("    Instead: skip it and rest")
+    links = related[PoseLink]
+    for link in sorted(links, key=lambda link: link["position_among_preparatory"]):
         if link["follow_up_id"] == pose["id"]:
-            lines.append(f"Prepared by: {names.get(link['preparatory_id'], 'a deleted pose')}")
-        else:
-            lines.append(f"Prepares for: {names.get(link['follow_up_id'], 'a deleted pose')}")
+            other = names.get(link["preparatory_id"], "a deleted pose")
+            lines.append(f"Prepared by: {other}{with_reason(link)}")
+    for link in sorted(links, key=lambda link: link["position_among_follow_ups"]):
+        if link["preparatory_id"] == pose["id"]:
+            other = names.get(link["follow_up_id"], "a deleted pose")
+            lines.append(f"Prepares for: {other}{with_reason(link)}")
     for link in sorted(related[Counterpose], key=lambda n: n["position"]):
         other = names.get(link["counterpose_id"], "a deleted pose")
-        lines.append(f"Counterpose: {other}")
+        lines.append(f"Counterpose: {other}{with_reason(link)}")
     for relation in related[RelatedPose]:
         if relation["pose_id"] == pose["id"]:
             other = names.get(relation["related_id"], "a deleted pose")
-            lines.append(f"Related ({relation['kind']}): {other}")
+            lines.append(f"{choice(RelatedPose, 'kind', relation)}: {other}")
     return lines
 
 

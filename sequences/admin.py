@@ -5,17 +5,17 @@ from reversion.admin import VersionAdmin
 
 from sequences.audit import audit
 from sequences.models import Sequence, SequenceItem
-from studio.admin import MARKDOWN_EDITOR, PreviewLinkMixin
+from studio.admin import MARKDOWN_EDITOR, ChangesInTeachersWords, PreviewLinkMixin
 from studio.durations import format_time
 from studio.forms import RefusesStaleSaves
-from studio.ordering import OrderedInline, RestoresOrderedChildren
+from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
 class SequenceItemInline(OrderedInline, SortableTabularInline):
     model = SequenceItem
     fields = ("pose", "hold_value", "hold_unit", "side", "cue")
     autocomplete_fields = ("pose",)
-    verbose_name_plural = "Poses — drag ☰ to reorder"
+    verbose_name_plural = f"Poses — {REORDER_HINT}"
 
 
 class SequenceAdminForm(RefusesStaleSaves):
@@ -23,7 +23,13 @@ class SequenceAdminForm(RefusesStaleSaves):
 
 
 @admin.register(Sequence)
-class SequenceAdmin(PreviewLinkMixin, RestoresOrderedChildren, SortableAdminBase, VersionAdmin):
+class SequenceAdmin(
+    ChangesInTeachersWords,
+    PreviewLinkMixin,
+    RestoresOrderedChildren,
+    SortableAdminBase,
+    VersionAdmin,
+):
     form = SequenceAdminForm
     list_display = ("title", "level", "focus", "status", "published_at", "updated_at")
     list_filter = ("status", "level")

@@ -1,14 +1,18 @@
 """What every app's admin shares: the Markdown editor, preview links, a 404 for bad ids,
-errors shown where they happened, and length limits that never cut a teacher's text."""
+errors shown where they happened, length limits that never cut a teacher's text, and
+history notes and delete pages in a teacher's words."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.http import Http404
 from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -16,6 +20,29 @@ from markdownx.widgets import AdminMarkdownxWidget
 # shorter box so a pose's eight steps fit on a screen or two.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 SHORT_MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget(attrs={"rows": 4})}}
+
+
+class ImageWithThumbnail(AdminFileWidget):
+    """An image field that shows the photo, small and described, above the admin's usual
+    "Currently: <file name>" (a random name: uploads are renamed). `rendition` names the
+    smaller copy to show (an imagekit spec of the model); `alt_field` the description."""
+
+    def __init__(self, rendition, alt_field, attrs=None):
+        super().__init__(attrs)
+        self.rendition, self.alt_field = rendition, alt_field
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if not self.is_initial(value):
+            return field
+        try:
+            thumbnail = getattr(value.instance, self.rendition).url
+        except (OSError, ValueError):  # its file is missing: the file name is all there is
+            return field
+        alt = getattr(value.instance, self.alt_field) or "The current image (not described)"
+        return format_html(
+            '<p class="image-thumbnail"><img src="{}" alt="{}"></p>{}', thumbnail, alt, field
+        )
 
 
 def object_or_404(model_admin, request, object_id):
@@ -121,3 +148,88 @@ class CountsCharacters:
             kwargs.setdefault("form_class", TextBoxField)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         return shows_length_limit(formfield) if formfield is not None else None
+
+
+class ChangesInTeachersWords:
+    """For a ModelAdmin: each save's note (its History, the admin's log) names what changed as
+    the form labels it ("Changed Introduction and Level. Steps: reordered; added “Fold
+    forward”."), never a field the teacher does not see, such as the hidden version marker."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        notes = []
+        stored = {field.name for field in form.instance._meta.get_fields()}
+        labels = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name in stored and not form.fields[name].widget.is_hidden
+        ]
+        if add:
+            notes.append("Added.")
+        elif labels:
+            notes.append(f"Changed {get_text_list(labels, 'and')}.")
+        # The inlines the formsets were made from, in the same order (ModelAdmin.change_view),
+        # for their headings: "Steps", not the model's "steps" or a link's "preparatory links".
+        inlines = self.get_inline_instances(request, form.instance)
+        for formset, inline in zip(formsets, inlines, strict=False):
+            changes = self.rows_changed(formset)
+            if changes:
+                heading = inline.verbose_name_plural if inline.model is formset.model else None
+                title = str(heading or formset.model._meta.verbose_name_plural).split(" — ")[0]
+                notes.append(f"{capfirst(title)}: {'; '.join(changes)}.")
+        return " ".join(notes) or "Saved without changes."
+
+    @staticmethod
+    def rows_changed(formset):
+        order = getattr(formset, "default_order_field", None)
+        reordered, changes = False, []
+        for row, names in formset.changed_objects:
+            fields = formset.forms[0].fields if formset.forms else {}
+            labels = [
+                str(fields[name].label or name)
+                for name in names
+                if name in fields and name != order and not fields[name].widget.is_hidden
+            ]
+            reordered = reordered or order in names
+            if labels:
+                changes.append(f"changed “{row}” ({get_text_list(labels, 'and').lower()})")
+        if reordered:
+            changes.insert(0, "reordered")
+        changes += [f"added “{row}”" for row in formset.new_objects]
+        changes += [f"removed “{row}”" for row in formset.deleted_objects]
+        return changes
+
+
+class DeletePageInTeachersWords:
+    """For a ModelAdmin: the delete page lists what a teacher knows (the pose, its steps,
+    notes, links …), not the rows kept for the machine: `internal_models` and the rows that
+    join two tables (a pose and its types). They are deleted all the same; none has an admin
+    of its own, so none can need a permission or be protected."""
+
+    internal_models = ()
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        internal = [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.auto_created or model in self.internal_models
+        ]
+        # Django lists each row as "Verbose name: row", nested under the row it goes with.
+        prefixes = tuple(f"{capfirst(model._meta.verbose_name)}: " for model in internal)
+        plurals = {model._meta.verbose_name_plural for model in internal}
+
+        def shown(items):
+            kept, hidden = [], False
+            for item in items:
+                if not isinstance(item, list):
+                    hidden = str(item).startswith(prefixes)
+                    if not hidden:
+                        kept.append(item)
+                elif hidden:
+                    kept += shown(item)  # what goes with a hidden row is listed in its place
+                elif children := shown(item):
+                    kept.append(children)
+            return kept
+
+        counts = {name: count for name, count in counts.items() if name not in plurals}
+        return shown(to_delete), counts, perms_needed, protected

@@ -1,6 +1,7 @@
 """Admin forms shared by the apps."""
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.timezone import localtime
 
 
@@ -18,6 +19,11 @@ class RefusesStaleSaves(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+
+    @cached_property
+    def changed_data(self):
+        # The marker is how the form was opened, not something the teacher changed.
+        return [name for name in super().changed_data if name != "loaded_version"]
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,7 +7,8 @@ A model lists its Markdown fields in `MARKDOWN_FIELDS`; each is rendered into it
 twin before every save (fixtures included) once its app calls `render_on_save` in ready().
 """
 
-from html import escape
+import re
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -51,6 +52,23 @@ def render_markdown(text: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# Where rendered HTML breaks a line, and how a list item and a link read as plain text.
+LINE_ENDS = re.compile(r"</(p|li|h[2-6]|tr|pre|blockquote|dt|dd)>|<br>|<hr>")
+LIST_ITEM = re.compile(r"<li>")
+LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def markdown_as_text(text: str) -> list[str]:
+    """Lines of plain text as students read them once `text` is rendered (a link as
+    “words (address)”): for comparing two versions. Never HTML; escape it to show it."""
+    html = render_markdown(text)
+    html = LINK.sub(lambda link: f"{link[2]} ({link[1]})", html)
+    html = LINE_ENDS.sub("\n", LIST_ITEM.sub("• ", html))
+    lines = (" ".join(unescape(TAG.sub("", line)).split()) for line in html.splitlines())
+    return [line for line in lines if line]
 
 
 def render_markdown_fields(sender, instance, **kwargs):

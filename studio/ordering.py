@@ -14,6 +14,9 @@ from django.db.models.signals import pre_save
 
 from studio.admin import SHORT_MARKDOWN_EDITOR, ShowsEveryError, object_or_404
 
+# The heading's hint for ordered rows, as static/js/admin-ordering.js equips them.
+REORDER_HINT = "drag ☰ or use ▲ ▼ to reorder"
+
 # Far above any real position: rows moved out of the way while others take their place.
 PARKING_OFFSET = 100_000
 
@@ -80,12 +83,16 @@ class RenumberingInlineFormSet(CustomInlineFormSet):
 
 
 class OrderedInline:
-    """Mixed into a sortable inline (adminsortable2): rows renumbered 1..n on save."""
+    """Mixed into a sortable inline (adminsortable2): each saved row gets a ☰ handle and ▲ ▼
+    buttons that move it one place (also from the keyboard); rows renumbered 1..n on save."""
 
     formfield_overrides = SHORT_MARKDOWN_EDITOR
     form = PositionedForm
     formset = RenumberingInlineFormSet
     extra = 0
+
+    class Media:
+        js = ("js/admin-ordering.js",)
 
 
 class RestoresOrderedChildren:
