@@ -279,7 +279,7 @@ class Browse:
         return Facet(
             parameter,
             LABELS[parameter],
-            [self.choice(parameter, term.slug, term.name, term.count) for term in terms],
+            [self.choice(parameter, term.slug, str(term), term.count) for term in terms],
         )
 
     @cached_property

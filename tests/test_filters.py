@@ -80,6 +80,27 @@ def revolved_head_to_knee():
     return pose
 
 
+# Pose types read as words: the fixture stores them as "Forward-Bend"
+
+
+def test_the_type_filter_and_the_cards_name_pose_types_in_words(client):
+    response = browse(client, "/poses/?type=forward-bend")
+    labels = [label for label, *_ in facet_choices(response)]
+    assert "Forward bend" in labels
+    assert "Side bend" in labels
+    cards = [card.text for card in page_elements(response, "p", class_="pose-card__meta")]
+    assert any("Forward bend" in card for card in cards)
+    removable = page_elements(response, "ul", class_="active-filters")[0].text
+    assert "Pose type: Forward bend" in removable
+    assert "Forward-Bend" not in response.content.decode()
+
+
+def test_a_pose_page_names_its_pose_types_in_words(client):
+    html = browse(client, "/poses/janusirsasana/").content.decode()
+    assert "Forward bend, Side bend" in html
+    assert "Forward-Bend" not in html
+
+
 # Each filter alone
 
 
