@@ -235,6 +235,33 @@ def test_each_choice_shows_how_many_poses_following_it_lists(client, url):
         assert (label, shown) == (label, listed)
 
 
+def test_a_choice_that_would_list_no_pose_is_not_offered(client):
+    # The studio's fixture has no advanced pose.
+    choices = facet_choices(browse(client, "/poses/"))
+    assert "Advanced" not in [label for label, *_ in choices]
+    assert all(shown > 0 for _, _, shown, _ in choices)
+
+
+def test_a_search_that_finds_nothing_offers_no_filters(client):
+    response = browse(client, "/poses/?q=xylophone")
+    assert card_names(response) == []
+    assert page_elements(response, "aside", class_="filters") == []
+    assert "Filter" not in [element.text for element in page_elements(response, "h2")]
+
+
+def test_filters_that_find_nothing_stay_listed_to_be_removed_and_offer_nothing_else(client):
+    # Purvottanasana, the only intermediate pose, is no forward bend.
+    response = browse(client, "/poses/?level=intermediate&type=forward-bend")
+    assert card_names(response) == []
+    choices = facet_choices(response)
+    selected = [(label, shown) for label, _, shown, is_selected in choices if is_selected]
+    assert selected == [("Intermediate", 0), ("Forward bend", 0)]
+    assert all(shown > 0 for _, _, shown, is_selected in choices if not is_selected)
+    (forward_bend,) = [url for label, url, *_ in choices if label == "Forward bend"]
+    assert query_of(forward_bend) == {"level": "intermediate"}
+    assert card_names(browse(client, "/poses/" + forward_bend)) == ["Purvottanasana"]
+
+
 # Active filters
 
 
