@@ -123,7 +123,15 @@ class VocabularyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-admin.site.register(PoseType, VocabularyAdmin)
+@admin.register(PoseType)
+class PoseTypeAdmin(VocabularyAdmin):
+    list_display = ("name", "label", "slug")
+
+    @admin.display(description="shown to students as")
+    def label(self, pose_type):
+        return pose_type.label
+
+
 admin.site.register(Style, VocabularyAdmin)
 admin.site.register(BodyArea, VocabularyAdmin)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Value
 
 from poses.facets import current_index
 from poses.models import (
@@ -368,6 +368,16 @@ class Browse:
             ]
         return self._facets
 
+    @property
+    def has_choices(self):
+        return any(facet.choices for facet in self.facets())
+
+    def facet(self, parameter, choices):
+        """A filter with the choices that would list some pose, and those selected even when
+        they list none, so that the student sees them and can remove them."""
+        shown = [choice for choice in choices if choice.count or choice.selected]
+        return Facet(parameter, LABELS[parameter], shown)
+
     def choice(self, parameter, value, label, count):
         """A filter's choice: its link selects it, or removes it when it is selected. A
         repeatable filter's choice adds its value to those selected."""
@@ -397,9 +407,8 @@ class Browse:
 
     def level_facet(self):
         counts = self.level_counts
-        return Facet(
+        return self.facet(
             "level",
-            LABELS["level"],
             [
                 self.choice("level", level, label, counts.get(level, 0))
                 for level, label in Level.choices
@@ -426,15 +435,21 @@ class Browse:
         # Joined from the matching poses' side: the through table's (pose, term) index is
         # read for those poses only, not scanned whole for each term.
         matching = self.matching(ignoring=parameter)
-        terms = (
+        terms = list(
             model.objects.filter(**{f"{poses_relation}__in": matching})
             .annotate(count=Count(poses_relation))
             .order_by("name")
         )
-        return Facet(
+        # A chosen term that no matching pose has is not among them: read it too (one query
+        # more, only then), so it stays listed and can be removed.
+        found = {term.slug for term in terms}
+        missing = [slug for slug in self.filters.get(parameter, []) if slug not in found]
+        if missing:
+            chosen = model.objects.filter(slug__in=missing).annotate(count=Value(0))
+            terms = sorted([*terms, *chosen], key=lambda term: term.name)
+        return self.facet(
             parameter,
-            LABELS[parameter],
-            [self.choice(parameter, term.slug, term.name, term.count) for term in terms],
+            [self.choice(parameter, term.slug, str(term), term.count) for term in terms],
         )
 
     @cached_property
@@ -487,9 +502,8 @@ class Browse:
         )
         # Without a level chosen, the level counts add up to the poses listed.
         total = matching.count() if "level" in self.filters else sum(self.level_counts.values())
-        return Facet(
+        return self.facet(
             "safe_for",
-            LABELS["safe_for"],
             [
                 self.choice("safe_for", c.slug, c.name, total - avoided[str(c.pk)])
                 for c in self.conditions

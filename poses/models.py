@@ -88,6 +88,18 @@ class PoseType(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = "pose type"
 
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name as students read it. A name written like a slug in title case, as the
+        first fixture has them ("Forward-Bend"), reads as words ("Forward bend")."""
+        words = self.name.split("-")
+        if len(words) < 2 or not all(word.isalpha() and word.istitle() for word in words):
+            return self.name
+        return " ".join([words[0], *(word.lower() for word in words[1:])])
+
 
 class Style(Vocabulary):
     class Meta(Vocabulary.Meta):

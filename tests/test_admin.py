@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from poses.models import Condition, Pose, PoseLink, RelatedPose, Step
+from poses.models import Condition, Pose, PoseLink, PoseType, RelatedPose, Step
 from tests.admin_forms import POSE_ADD_URL as ADD_URL
 from tests.admin_forms import (
     admin_post_data,
@@ -74,6 +74,13 @@ def test_changelist_filters_by_level(admin_client):
     response = admin_client.get(CHANGELIST_URL, {"level": "beginner"})
     assert response.status_code == 200
     assert changelist_names(response) == ["Dandasana"]
+
+
+def test_the_pose_type_list_shows_how_students_read_each_name(admin_client):
+    PoseType.objects.create(name="Forward-Bend", slug="forward-bend")
+    response = admin_client.get("/admin/poses/posetype/")
+    assert response.status_code == 200
+    assert re.search(r'<td class="field-label">Forward bend</td>', response.content.decode())
 
 
 # The add page

@@ -80,6 +80,27 @@ def revolved_head_to_knee():
     return pose
 
 
+# Pose types read as words: the fixture stores them as "Forward-Bend"
+
+
+def test_the_type_filter_and_the_cards_name_pose_types_in_words(client):
+    response = browse(client, "/poses/?type=forward-bend")
+    labels = [label for label, *_ in facet_choices(response)]
+    assert "Forward bend" in labels
+    assert "Side bend" in labels
+    cards = [card.text for card in page_elements(response, "p", class_="pose-card__meta")]
+    assert any("Forward bend" in card for card in cards)
+    removable = page_elements(response, "ul", class_="active-filters")[0].text
+    assert "Pose type: Forward bend" in removable
+    assert "Forward-Bend" not in response.content.decode()
+
+
+def test_a_pose_page_names_its_pose_types_in_words(client):
+    html = browse(client, "/poses/janusirsasana/").content.decode()
+    assert "Forward bend, Side bend" in html
+    assert "Forward-Bend" not in html
+
+
 # Each filter alone
 
 
@@ -212,6 +233,33 @@ def test_each_choice_shows_how_many_poses_following_it_lists(client, url):
         # A selected choice's link removes it; its count is that of the page itself.
         listed = result_count(response if selected else browse(client, "/poses/" + choice_url))
         assert (label, shown) == (label, listed)
+
+
+def test_a_choice_that_would_list_no_pose_is_not_offered(client):
+    # The studio's fixture has no advanced pose.
+    choices = facet_choices(browse(client, "/poses/"))
+    assert "Advanced" not in [label for label, *_ in choices]
+    assert all(shown > 0 for _, _, shown, _ in choices)
+
+
+def test_a_search_that_finds_nothing_offers_no_filters(client):
+    response = browse(client, "/poses/?q=xylophone")
+    assert card_names(response) == []
+    assert page_elements(response, "aside", class_="filters") == []
+    assert "Filter" not in [element.text for element in page_elements(response, "h2")]
+
+
+def test_filters_that_find_nothing_stay_listed_to_be_removed_and_offer_nothing_else(client):
+    # Purvottanasana, the only intermediate pose, is no forward bend.
+    response = browse(client, "/poses/?level=intermediate&type=forward-bend")
+    assert card_names(response) == []
+    choices = facet_choices(response)
+    selected = [(label, shown) for label, _, shown, is_selected in choices if is_selected]
+    assert selected == [("Intermediate", 0), ("Forward bend", 0)]
+    assert all(shown > 0 for _, _, shown, is_selected in choices if not is_selected)
+    (forward_bend,) = [url for label, url, *_ in choices if label == "Forward bend"]
+    assert query_of(forward_bend) == {"level": "intermediate"}
+    assert card_names(browse(client, "/poses/" + forward_bend)) == ["Purvottanasana"]
 
 
 # Active filters

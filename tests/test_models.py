@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from poses.models import Pose, PoseLink, RelatedPose
+from poses.models import Pose, PoseLink, PoseType, RelatedPose
 from tests.factories import make_benefit, make_draft, make_pose, make_safety_note, make_step
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +227,20 @@ def test_saving_a_draft_leaves_the_date_empty():
 )
 def test_hold_range_reads_as_a_teacher_would_say_it(low, high, expected):
     assert Pose(hold_min_seconds=low, hold_max_seconds=high).hold_range() == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Forward-Bend", "Forward bend"),
+        ("Hip-Opener", "Hip opener"),
+        ("Head below heart", "Head below heart"),
+        ("Backbend", "Backbend"),
+        ("Hip-Opener (Iyengar)", "Hip-Opener (Iyengar)"),
+    ],
+)
+def test_a_pose_type_named_like_a_slug_reads_as_words(name, label):
+    assert str(PoseType(name=name)) == label
 
 
 def test_other_names_list_skips_blank_lines():

@@ -112,6 +112,16 @@ def test_pages_fit_a_320_pixel_wide_screen(janusirsasana, open_page):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
 
 
+def test_at_320_px_each_menu_link_stays_on_one_line(janusirsasana, open_page):
+    page = open_page(viewport={"width": 320, "height": 640})
+    page.goto(PAGES["home"])
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    assert links.count() >= 3
+    for link in links.all():
+        # An inline link broken over two lines has a box on each.
+        assert link.evaluate("link => link.getClientRects().length") == 1, link.inner_text()
+
+
 def test_pages_reflow_at_200_percent_zoom(janusirsasana, open_page):
     # A 1280-pixel window zoomed to 200% lays pages out in 640 CSS pixels.
     page = open_page(viewport={"width": 640, "height": 400}, device_scale_factor=2)

@@ -58,8 +58,56 @@ def test_a_printed_pose_list_has_no_filters(janusirsasana, page):
     expect(page.locator(".pose-card").first).to_be_visible()
 
 
+def printed_pages(page):
+    """How many A4 sheets the page prints on (each is one /Type /Page object of the PDF)."""
+    return len(re.findall(rb"/Type\s*/Page\b", page.pdf(format="A4")))
+
+
+def choose_conditions(page, *names):
+    page.goto("/safe-for-me/")
+    for name in names:
+        page.get_by_label(name, exact=True).check()
+    page.locator("form.safety-profile__form [type=submit]").first.click()
+
+
+# Five conditions this pose's notes speak of (each adds a precaution to the student's
+# guidance) and two it says nothing about (named as such).
+MANY_CONDITIONS = (
+    "Knee injury",
+    "Back injury",
+    "Asthma",
+    "Pregnancy",
+    "Osteoporosis",
+    "High blood pressure",
+    "Neck injury",
+)
+
+
 def test_janusirsasana_prints_on_at_most_two_a4_pages(janusirsasana, page):
     page.goto(POSE_PAGE)
-    pdf = page.pdf(format="A4")
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
-    assert 1 <= pages <= 2
+    assert 1 <= printed_pages(page) <= 2
+
+
+def test_janusirsasana_with_a_students_guidance_prints_on_at_most_two_a4_pages(janusirsasana, page):
+    choose_conditions(page, *MANY_CONDITIONS)
+    page.goto(POSE_PAGE)
+    expect(page.locator(".safe-for-me")).to_contain_text("Avoid this pose for you")
+    assert 1 <= printed_pages(page) <= 2
+
+
+def test_a_printed_guidance_keeps_the_pose_its_guidance_and_the_disclaimer(janusirsasana, page):
+    choose_conditions(page, *MANY_CONDITIONS)
+    page.goto(POSE_PAGE)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Janusirsasana")
+    expect(page.locator(".basics-layout .figure")).to_be_visible()
+    for step in page.locator(".step").all():
+        expect(step).to_be_visible()
+    guidance = page.locator(".safe-for-me")
+    expect(guidance).to_be_visible()
+    expect(guidance.get_by_role("heading", name="Avoid this pose for you")).to_be_visible()
+    expect(guidance.locator(".precaution").first).to_be_visible()
+    expect(guidance).to_contain_text("no specific guidance for High blood pressure")
+    expect(guidance.get_by_role("link", name="Change my conditions")).to_be_hidden()
+    expect(page.locator(".disclaimer")).to_be_visible()
+    expect(page.locator(".disclaimer")).to_contain_text("should not be construed as medical advice")
