@@ -419,17 +419,11 @@ class Browse:
         if self.index:
             matching = self.matching_bits(ignoring=parameter)
             having = self.index.having[parameter]
-            counted = (
-                (slug, name, (matching & having[slug]).bit_count())
-                for slug, name in self.index.labels[parameter]
-            )
-            return Facet(
+            return self.facet(
                 parameter,
-                LABELS[parameter],
                 [
-                    self.choice(parameter, slug, name, count)
-                    for slug, name, count in counted
-                    if count
+                    self.choice(parameter, slug, label, (matching & having[slug]).bit_count())
+                    for slug, label in self.index.labels[parameter]
                 ],
             )
         # Joined from the matching poses' side: the through table's (pose, term) index is
@@ -476,9 +470,8 @@ class Browse:
         if self.index:
             matching = self.matching_bits()
             total = matching.bit_count()
-            return Facet(
+            return self.facet(
                 "safe_for",
-                LABELS["safe_for"],
                 [
                     self.choice(
                         "safe_for",

@@ -66,7 +66,7 @@ class FacetIndex:
     everything: int
     # parameter -> value -> the poses with it ("level", "type", "style", "stretches", …)
     having: dict[str, dict[str, int]]
-    labels: dict[str, list[tuple[str, str]]]  # parameter -> (slug, name), by name
+    labels: dict[str, list[tuple[str, str]]]  # parameter -> (slug, label), by name
     # kind of guidance ("avoid", "modify", "caution") -> condition slug -> the poses it is for
     guidance: dict[str, dict[str, int]]
     conditions: list[tuple[str, str]]  # (slug, name), by name
@@ -106,7 +106,7 @@ class FacetIndex:
                 if (i := position.get(pose_id)) is not None:
                     places[slug].append(i)
             having[parameter] = {slug: bits_of(found, len(ids)) for slug, found in places.items()}
-            labels[parameter] = list(model.objects.order_by("name").values_list("slug", "name"))
+            labels[parameter] = [(term.slug, str(term)) for term in model.objects.order_by("name")]
         having["area"] = {
             slug: having["stretches"].get(slug, 0) | having["strengthens"].get(slug, 0)
             for slug in having["stretches"].keys() | having["strengthens"].keys()

@@ -36,7 +36,8 @@ def what_a_student_sees(url):
     return {
         "cards": card_names(response),
         "count": result_count(response),
-        "choices": facet_choices(response),
+        # A list that finds nothing has no filters to offer.
+        "choices": facet_choices(response) if page_elements(response, "aside") else None,
         "flags": card_flags(response),
     }
 
@@ -79,7 +80,10 @@ def list_urls():
         for page in (1, 2)
     ]
     urls += [f"/poses/?level={level}" for level in Level.values]
-    urls += [f"/poses/?type={slug}" for slug in PoseType.objects.values_list("slug", flat=True)]
+    types = list(PoseType.objects.values_list("slug", flat=True))
+    urls += [f"/poses/?type={slug}" for slug in types]
+    # Chosen choices that list nothing stay shown (with 0), so they can be removed.
+    urls += [f"/poses/?type={slug}&level=advanced" for slug in types]
     urls += [f"/poses/?style={slug}" for slug in Style.objects.values_list("slug", flat=True)]
     urls += [f"/poses/?area={slug}" for slug in areas]
     urls += [f"/poses/?stretches={slug}&strengthens={slug}" for slug in areas[:4]]
