@@ -9,8 +9,9 @@ the poses to avoid with a condition …), each a Python integer used as a bit se
 one bit, at its place in the list's order. A count is then an AND of a few such integers and
 a popcount, microseconds at any size; the page of 24 poses is the set bits at its place.
 
-The index is built from the same querysets the filters use (PoseQuerySet's filters and
-guidance_says), so it finds what they find; tests compare the two on every filter.
+The index is built from the tables the filters read, by the filters' own rules (the
+vocabularies' links; a pose's own notes, or else its pose types' guidance, as
+guidance_says() has it); tests compare the two on every filter.
 
 It is kept for the library's version (studio/cache.py): any save renews the version, and a
 scheduled publication ends the index's life as it ends a cached page's. Where there is no
@@ -23,6 +24,7 @@ version; each process keeps the current one in memory.
 import itertools
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,12 +33,12 @@ from django.core.cache import cache
 from poses.models import (
     BodyArea,
     Condition,
+    ConditionGuidance,
     Level,
     Pose,
     PoseType,
     SafetyNote,
     Style,
-    guidance_says,
 )
 from studio import cache as page_cache
 
@@ -112,21 +114,7 @@ class FacetIndex:
             for slug in having["stretches"].keys() | having["strengthens"].keys()
         }
         conditions = list(Condition.objects.order_by("name").values_list("slug", "name"))
-        guidance = {
-            kind: {
-                slug: bits_of(
-                    (
-                        position[pk]
-                        for pk in published.filter(guidance_says(kind, slug))
-                        .order_by()
-                        .values_list("pk", flat=True)
-                    ),
-                    len(ids),
-                )
-                for slug, _ in conditions
-            }
-            for kind in (SafetyNote.Kind.AVOID, SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION)
-        }
+        guidance = cls.guidance_sets(having["type"], position, len(ids), conditions)
         return cls(
             ids=ids,
             everything=(1 << len(ids)) - 1,
@@ -136,6 +124,37 @@ class FacetIndex:
             conditions=conditions,
             expires=expires,
         )
+
+    @staticmethod
+    def guidance_sets(types, position, size, conditions):
+        """kind -> condition slug -> the poses whose guidance for it is of that kind: their
+        own note on the condition, or else, when none of their notes speaks of it, the
+        studio's guidance for one of their pose types (`types`: slug -> poses). What
+        guidance_says() finds, from two queries for every condition and kind."""
+        spoken_of = defaultdict(set)  # condition -> poses with a note of their own on it
+        own = defaultdict(set)  # (kind, condition) -> poses
+        notes = SafetyNote.conditions.through.objects.values_list(
+            "safetynote__pose_id", "safetynote__kind", "condition__slug"
+        )
+        for pose_id, kind, slug in notes:
+            spoken_of[slug].add(pose_id)
+            own[kind, slug].add(pose_id)
+        by_type = defaultdict(int)  # (kind, condition) -> poses of a type with that guidance
+        for type_slug, slug, kind in ConditionGuidance.objects.values_list(
+            "pose_type__slug", "condition__slug", "kind"
+        ):
+            by_type[kind, slug] |= types.get(type_slug, 0)
+
+        def bits(ids):
+            return bits_of((i for pk in ids if (i := position.get(pk)) is not None), size)
+
+        return {
+            kind: {
+                slug: bits(own[kind, slug]) | (by_type[kind, slug] & ~bits(spoken_of[slug]))
+                for slug, _ in conditions
+            }
+            for kind in (SafetyNote.Kind.AVOID, SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION)
+        }
 
     @property
     def avoid(self):

@@ -12,7 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from poses.facets import current_index
-from poses.models import BodyArea, Condition, Level, PoseType, SafetyNote, Style
+from poses.models import (
+    BodyArea,
+    Condition,
+    ConditionGuidance,
+    Level,
+    PoseType,
+    SafetyNote,
+    Style,
+)
 from tests.factories import make_draft, make_pose, make_safety_note
 from tests.pages import card_names, page_elements, queries_for, result_count
 from tests.test_filters import facet_choices
@@ -53,10 +61,22 @@ def varied_library():
         level=Level.BEGINNER,
         published_at=timezone.now() + timezone.timedelta(days=1),
     )
+    # The studio's guidance for kinds of pose, which a pose's own note on the condition
+    # overrides.
+    first_type, second_type = PoseType.objects.all()[:2]
+    first_condition, second_condition = Condition.objects.all()[:2]
+    for pose_type, condition, kind in [
+        (first_type, first_condition, SafetyNote.Kind.AVOID),
+        (second_type, first_condition, SafetyNote.Kind.CAUTION),
+        (second_type, second_condition, SafetyNote.Kind.MODIFY),
+    ]:
+        ConditionGuidance.objects.create(
+            pose_type=pose_type, condition=condition, kind=kind, text="Ask your teacher."
+        )
     pose = make_pose(english_name="Noted Pose", level=Level.INTERMEDIATE)
-    pose.pose_types.set(PoseType.objects.all()[:2])
+    pose.pose_types.set([first_type, second_type])
     note = make_safety_note(pose, 1, kind=SafetyNote.Kind.MODIFY)
-    note.conditions.set(Condition.objects.all()[:1])
+    note.conditions.set([first_condition])
 
 
 def list_urls():
