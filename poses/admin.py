@@ -68,7 +68,7 @@ from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(CountsCharacters, admin.ModelAdmin):
     """Words students search for, and what the library says instead (plough → plow)."""
 
     list_display = ("words", "alternatives")
@@ -87,10 +87,6 @@ class ConditionGuidanceAdmin(CountsCharacters, admin.ModelAdmin):
     list_select_related = ("condition", "pose_type", "substitute")
     fields = (("condition", "pose_type"), "kind", "text", "substitute")
     formfield_overrides = MARKDOWN_EDITOR
-
-    class Media:
-        js = ("js/character-count.js",)
-        css = {"all": ("css/editor-aids.css",)}
 
     @admin.display(description="poses of this type")
     def pose_count(self, guidance):
@@ -117,7 +113,7 @@ class SafetyReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(CountsCharacters, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -194,7 +190,7 @@ class CounterposeInline(CountsCharacters, OrderedInline, SortableTabularInline):
     )
 
 
-class RelatedPoseInline(admin.TabularInline):
+class RelatedPoseInline(CountsCharacters, admin.TabularInline):
     model = RelatedPose
     form = ShowsEveryError
     fk_name = "pose"
@@ -603,7 +599,7 @@ class PoseAdmin(
 
 
 @admin.register(PoseLink)
-class PoseLinkAdmin(VersionAdmin):
+class PoseLinkAdmin(CountsCharacters, VersionAdmin):
     """Links on their own, for studio staff who link poses without editing them."""
 
     list_display = ("preparatory", "follow_up", "reason")
@@ -614,7 +610,7 @@ class PoseLinkAdmin(VersionAdmin):
 
 
 @admin.register(RelatedPose)
-class RelatedPoseAdmin(VersionAdmin):
+class RelatedPoseAdmin(CountsCharacters, VersionAdmin):
     list_display = ("pose", "related", "kind")
     list_filter = ("kind",)
     search_fields = ("pose__sanskrit_name", "related__sanskrit_name")
@@ -623,7 +619,7 @@ class RelatedPoseAdmin(VersionAdmin):
 
 
 @admin.register(Counterpose)
-class CounterposeAdmin(VersionAdmin):
+class CounterposeAdmin(CountsCharacters, VersionAdmin):
     """Counterposes point one way: the second pose balances the first, not the reverse."""
 
     list_display = ("pose", "counterpose", "reason")

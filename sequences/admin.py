@@ -5,13 +5,18 @@ from reversion.admin import VersionAdmin
 
 from sequences.audit import audit
 from sequences.models import Sequence, SequenceItem
-from studio.admin import MARKDOWN_EDITOR, ChangesInTeachersWords, PreviewLinkMixin
+from studio.admin import (
+    MARKDOWN_EDITOR,
+    ChangesInTeachersWords,
+    CountsCharacters,
+    PreviewLinkMixin,
+)
 from studio.durations import format_time
 from studio.forms import RefusesStaleSaves
 from studio.ordering import REORDER_HINT, OrderedInline, RestoresOrderedChildren
 
 
-class SequenceItemInline(OrderedInline, SortableTabularInline):
+class SequenceItemInline(CountsCharacters, OrderedInline, SortableTabularInline):
     model = SequenceItem
     fields = ("pose", "hold_value", "hold_unit", "side", "cue")
     autocomplete_fields = ("pose",)
@@ -24,6 +29,7 @@ class SequenceAdminForm(RefusesStaleSaves):
 
 @admin.register(Sequence)
 class SequenceAdmin(
+    CountsCharacters,
     ChangesInTeachersWords,
     PreviewLinkMixin,
     RestoresOrderedChildren,

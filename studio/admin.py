@@ -143,6 +143,12 @@ class CountsCharacters:
     """For a ModelAdmin or an inline: every length-limited field shows its limit instead of
     enforcing it in the browser (`shows_length_limit`); the admin loads js/character-count.js."""
 
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/character-count.js"], css={"all": ["css/editor-aids.css"]}
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.TextField) and db_field.max_length and not db_field.choices:
             kwargs.setdefault("form_class", TextBoxField)

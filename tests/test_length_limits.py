@@ -54,6 +54,24 @@ def test_guidance_for_a_kind_of_pose_is_counted_not_cut(admin_client):
     assert "js/character-count" in page
 
 
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        ("/admin/sequences/sequence/add/", "title"),
+        ("/admin/poses/synonym/add/", "words"),
+        ("/admin/poses/posetype/add/", "name"),
+        ("/admin/poses/condition/add/", "name"),
+        ("/admin/poses/poselink/add/", "reason"),
+        ("/admin/poses/counterpose/add/", "reason"),
+    ],
+)
+def test_every_other_editor_counts_its_limits_instead_of_cutting(admin_client, url, field):
+    page = admin_client.get(url).content.decode()
+    assert "maxlength" not in page
+    assert re.search(rf'name="{field}"[^>]*data-max-length="\d+"', page)
+    assert "js/character-count" in page
+
+
 def test_an_introduction_over_the_limit_is_refused_and_shown_whole(admin_client):
     text = long_text(TOO_LONG)
     form_page = admin_client.get(ADD_URL)
