@@ -242,12 +242,12 @@ class Browse:
         """The library's facet index (poses/facets.py), or None: then the database counts."""
         return current_index()
 
-    def listed(self, poses):
-        """The poses to list (`poses`, this list's queryset), in order, as the paginator
-        takes them: counted from the index, and a search's page ranked by the database;
-        `poses` itself where there is no index."""
+    def listed(self):
+        """The poses to list, in order, as the paginator takes them: counted from the index,
+        and a search's page ranked by the database; where there is no index, the queryset
+        of poses() (built only then: its filters alone take milliseconds to compose)."""
         if not self.index:
-            return poses
+            return self.poses().for_cards()
         matching = self.matching_bits()
         if not self.query:
             return ListedPoses(self, [matching])
@@ -255,7 +255,7 @@ class Browse:
         head, tagged = search_head(self.query, synonyms=self.synonyms, match_all=match_all)
         head = matching & self.index.bits_of_ids(head)
         if head.bit_count() > MAX_RANKED_BY_ID:
-            return RankedPoses(self, poses, matching.bit_count())
+            return RankedPoses(self, self.poses().for_cards(), matching.bit_count())
         # The head ranked by search() itself, among its poses named by id; the rest by
         # tier (tags, then text), then in the list's order, by name (see search_head).
         ranked = Pose.objects.search(

@@ -41,15 +41,13 @@ def counted_search(params):
 class PoseListView(ReadOnlyView, ListView):
     paginate_by = 24
     context_object_name = "poses"
+    template_name = "poses/pose_list.html"
 
     def get_queryset(self):
+        """The poses listed, counted and paged from the facet index (poses/facets.py) where
+        there is one: only the page's poses are read, whatever the library's size."""
         self.browse = Browse.from_query_dict(self.request.GET)
-        return self.browse.poses().for_cards()
-
-    def paginate_queryset(self, queryset, page_size):
-        """Counted and paged from the facet index (poses/facets.py): only the page's poses
-        are read, whatever the library's size."""
-        return super().paginate_queryset(self.browse.listed(queryset), page_size)
+        return self.browse.listed()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(browse=self.browse, **kwargs)
