@@ -667,11 +667,12 @@ class SynonymFromMissForm(forms.ModelForm):
 
 @admin.register(SearchMiss)
 class SearchMissAdmin(admin.ModelAdmin):
-    """What students searched for and found nothing, most frequent first, with the two fixes:
-    another name of a pose, or a synonym. Read-only otherwise: misses are only counted."""
+    """What students searched for and found nothing, or left without opening a result, most
+    frequent first, with the two fixes: another name of a pose, or a synonym. Read-only
+    otherwise: misses are only counted."""
 
-    list_display = ("query", "count", "first_seen_on", "last_seen_on")
-    list_filter = (SearchMissStatusFilter,)
+    list_display = ("query", "kind", "count", "first_seen_on", "last_seen_on")
+    list_filter = (SearchMissStatusFilter, "kind")
     search_fields = ("query",)
 
     @admin.display(description="first seen", ordering="first_seen")
@@ -716,8 +717,8 @@ class SearchMissAdmin(admin.ModelAdmin):
                 ),
             )
 
-        query, count, *seen = self.list_display
-        return (query, count, fix, *seen)
+        query, kind, count, *seen = self.list_display
+        return (query, kind, count, fix, *seen)
 
     def get_urls(self):
         view = self.admin_site.admin_view

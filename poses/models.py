@@ -1391,20 +1391,21 @@ class SearchMissQuerySet(models.QuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
 
-    def record(self, query):
-        """Count one more search for `query` (from search_miss_text) that found nothing:
-        one UPDATE, or an INSERT the first time (a concurrent first insert is caught by the
-        unique constraint, and counted as an update). A resolved miss that misses again is
-        open again."""
+    def record(self, query, kind="nothing"):
+        """Count one more search for `query` (from search_miss_text) that found nothing, or
+        (`kind` "unopened") whose results a student left without opening one: one UPDATE,
+        or an INSERT the first time (a concurrent first insert is caught by the unique
+        constraint, and counted as an update). A resolved miss that misses again is open
+        again."""
         now = timezone.now()
         again = {"count": F("count") + 1, "last_seen": now, "resolved_at": None, "resolution": ""}
-        if self.filter(query=query).update(**again):
+        if self.filter(query=query, kind=kind).update(**again):
             return
         try:
             with transaction.atomic():
-                self.create(query=query, first_seen=now, last_seen=now)
+                self.create(query=query, kind=kind, first_seen=now, last_seen=now)
         except IntegrityError:
-            self.filter(query=query).update(**again)
+            self.filter(query=query, kind=kind).update(**again)
             return
         self.make_room()
 
@@ -1417,15 +1418,23 @@ class SearchMissQuerySet(models.QuerySet):
             ).values_list("pk", flat=True)[:excess]
             self.filter(pk__in=list(doomed)).delete()
 
-    def resolve(self, query, resolution):
-        return self.filter(query=query).update(resolved_at=timezone.now(), resolution=resolution)
+    def resolve(self, query, resolution, kind=None):
+        """Mark the misses of `query` fixed (of one kind, or all of them)."""
+        misses = self.filter(query=query) if kind is None else self.filter(query=query, kind=kind)
+        return misses.update(resolved_at=timezone.now(), resolution=resolution)
 
 
 class SearchMiss(models.Model):
-    """A search on the pose list that found no pose: what was typed, how often, when first
-    and last. Nothing about who searched (no user, session, address or browser)."""
+    """A search on the pose list that found no pose, or whose results students left without
+    opening one: what was typed, how often, when first and last. Nothing about who searched
+    (no user, session, address or browser)."""
+
+    class Kind(models.TextChoices):
+        NOTHING = "nothing", "found nothing"
+        UNOPENED = "unopened", "left without opening a result"
 
     query = models.CharField("search", max_length=MAX_SEARCH_MISS_LENGTH)
+    kind = models.CharField("what happened", max_length=10, choices=Kind, default=Kind.NOTHING)
     count = models.PositiveIntegerField("how often", default=1)
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
@@ -1436,10 +1445,10 @@ class SearchMiss(models.Model):
 
     class Meta:
         ordering = ["-count", "-last_seen"]
-        verbose_name = "search that found nothing"
-        verbose_name_plural = "searches that found nothing"
+        verbose_name = "search that failed a student"
+        verbose_name_plural = "searches that failed students"
         constraints = [
-            models.UniqueConstraint(fields=["query"], name="search_miss_unique_query"),
+            models.UniqueConstraint(fields=["query", "kind"], name="search_miss_unique_query_kind"),
         ]
 
     def __str__(self):

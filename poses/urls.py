@@ -7,6 +7,7 @@ app_name = "poses"
 
 urlpatterns = [
     path("", views.PoseListView.as_view(), name="list"),
+    path("search/left/", views.search_left, name="search_left"),
     path("<slug:slug>/", views.PoseDetailView.as_view(), name="detail"),
     path("<slug:slug>/figure.png", pose_figure_png, name="figure_png"),
 ]

@@ -1,5 +1,9 @@
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import FILTERS, Browse
@@ -8,6 +12,8 @@ from poses.suggestions import suggested_conditions, suggested_poses
 from studio import edge
 from studio.cache import cached_page
 from studio.views import ReadOnlyView
+
+NOTHING, UNOPENED = SearchMiss.Kind.NOTHING, SearchMiss.Kind.UNOPENED
 
 
 @method_decorator(cached_page, name="dispatch")
@@ -64,8 +70,8 @@ class PoseListView(ReadOnlyView, ListView):
         if query and self.missed:
             SearchMiss.objects.record(query)
             add_never_cache_headers(response)
-        elif query and SearchMiss.objects.open().filter(query=query).exists():
-            SearchMiss.objects.resolve(query, "the search finds poses now")
+        elif query and SearchMiss.objects.open().filter(query=query, kind=NOTHING).exists():
+            SearchMiss.objects.resolve(query, "the search finds poses now", kind=NOTHING)
         return response
 
 
@@ -93,3 +99,15 @@ def poses_named_on_page(pose):
         *(link.related_id for link in pose.related_links.all()),
         *(note.substitute_id for note in pose.safety_notes.all()),
     } - {None}
+
+
+@csrf_exempt  # a count, sent by navigator.sendBeacon as the student leaves; nothing personal
+@require_POST
+@never_cache
+def search_left(request):
+    """A student left a plain search's results without opening one (js/search-left.js):
+    counted with the misses, for staff to see what searches fail students."""
+    query = search_miss_text(Browse.from_query_dict(request.POST).query)
+    if query:
+        SearchMiss.objects.record(query, kind=UNOPENED)
+    return HttpResponse(status=204)

@@ -95,6 +95,7 @@ def test_a_miss_keeps_nothing_about_who_searched():
     assert fields == {
         "id",
         "query",
+        "kind",  # found nothing, or left without opening a result
         "count",
         "first_seen",
         "last_seen",
@@ -120,6 +121,62 @@ def test_a_known_miss_that_finds_a_pose_now_is_marked_fixed(client):
     miss = SearchMiss.objects.get(query="tree")
     assert miss.resolved_at is not None
     assert miss.count == 1
+
+
+# Results left without opening one (js/search-left.js sends the query as the student leaves)
+
+LEFT_URL = "/poses/search/left/"
+
+
+def test_a_plain_search_with_results_asks_to_hear_if_the_student_leaves_it(client):
+    page = search(client, "tree").content.decode()
+    (results,) = page_elements(search(client, "tree"), "section", class_="results")
+    assert results.attributes["data-search-left"] == "tree"
+    assert results.attributes["data-search-left-url"] == LEFT_URL
+    assert "js/search-left" in page
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "tree", "level": "beginner"}, {"q": "tree", "page": "2"}]
+)
+def test_only_a_plain_search_s_first_page_is_watched(client, params):
+    page = client.get("/poses/", params)
+    assert page.status_code in (200, 404)
+    assert "data-search-left" not in page.content.decode()
+
+
+def test_a_search_left_without_opening_a_result_is_counted_apart(client):
+    SearchMiss.objects.create(query="tree")  # once found nothing; it finds poses now
+    for _ in range(2):
+        response = client.post(LEFT_URL, {"q": "  Tree "})
+        assert response.status_code == 204
+        assert "Set-Cookie" not in response  # nothing about who left
+    left = SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.UNOPENED)
+    assert left.count == 2 and left.resolved_at is None
+    assert SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.NOTHING).count == 1
+
+    # A search that finds poses marks its "found nothing" fixed, not the other.
+    search(client, "tree")
+    assert SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.NOTHING).resolved_at
+    assert not SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.UNOPENED).resolved_at
+
+
+def test_leaving_is_counted_only_when_posted_with_a_query(client):
+    assert client.get(LEFT_URL, {"q": "tree"}).status_code == 405
+    assert client.post(LEFT_URL, {}).status_code == 204
+    assert client.post(LEFT_URL, {"q": "!!!"}).status_code == 204
+    assert not SearchMiss.objects.exists()
+
+
+def test_staff_see_what_happened_and_fix_a_search_left_unopened(client):
+    left = SearchMiss.objects.create(query="hip flexors", kind=SearchMiss.Kind.UNOPENED)
+    client.force_login(staff_in("Teachers"))
+    response = client.get(CHANGELIST)
+    (table,) = page_elements(response, "table", id="result_list")
+    (kind,) = page_elements(table, "td", class_="field-kind")
+    assert kind.text == "left without opening a result"
+    fix_page = client.get(fix_url(left, "synonym")).content.decode()
+    assert "left the results without opening one" in fix_page
 
 
 # Staff see them and fix them
