@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from poses.browse import FILTERS, Browse
+from poses.facets import current_index
 from poses.models import Pose, SearchMiss, search_miss_text
 from poses.suggestions import suggested_conditions, suggested_poses
 from studio import edge
@@ -27,9 +28,16 @@ class HomeView(ReadOnlyView, TemplateView):
             featured_poses=Pose.objects.published()
             .for_cards()
             .order_by("-published_at")[: self.featured_count],
-            pose_count=Pose.objects.published().count(),
+            pose_count=published_count(),
             **kwargs,
         )
+
+
+def published_count():
+    """How many poses are public: from the facet index where there is one (a count over
+    every public pose grows with the library), else from the database."""
+    index = current_index()
+    return index.everything.bit_count() if index else Pose.objects.published().count()
 
 
 def counted_search(params):

@@ -249,6 +249,7 @@ def test_pose_list_says_when_nothing_is_published(client):
 def test_home_page_lists_published_poses(client):
     make_pose(sanskrit_name="Dandasana", english_name="Staff Pose")
     make_draft(sanskrit_name="Draftasana")
+    make_pose(sanskrit_name="Laterasana", published_at=timezone.now() + timezone.timedelta(days=1))
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
