@@ -252,7 +252,12 @@ class Browse:
         if not self.query:
             return ListedPoses(self, [matching])
         match_all = not self.matches_any_word
-        head, tagged = search_head(self.query, synonyms=self.synonyms, match_all=match_all)
+        head, tagged = search_head(
+            self.query,
+            synonyms=self.synonyms,
+            match_all=match_all,
+            names_containing=self.index.names_containing,
+        )
         head = matching & self.index.bits_of_ids(head)
         if head.bit_count() > MAX_RANKED_BY_ID:
             return RankedPoses(self, self.poses().for_cards(), matching.bit_count())

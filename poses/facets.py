@@ -65,6 +65,7 @@ def bits_of(positions, size):
 @dataclass
 class FacetIndex:
     ids: list[int]  # the published poses, in the list's order: bit i is ids[i]
+    names: list[tuple[str, str, str]]  # their English, Sanskrit and other names' search keys
     everything: int
     # parameter -> value -> the poses with it ("level", "type", "style", "stretches", …)
     having: dict[str, dict[str, int]]
@@ -90,12 +91,19 @@ class FacetIndex:
     @classmethod
     def build(cls, expires):
         published = Pose.objects.published()
-        rows = list(published.order_by("sanskrit_name", "pk").values_list("pk", "level"))
-        ids = [pk for pk, _ in rows]
+        rows = list(
+            published.order_by("sanskrit_name", "pk").values_list(
+                "pk", "level", "english_key", "sanskrit_key", "other_name_keys"
+            )
+        )
+        ids = [pk for pk, *_ in rows]
+        names = [(english, sanskrit, others) for _, _, english, sanskrit, others in rows]
         position = {pk: i for i, pk in enumerate(ids)}
         having = {
             "level": {
-                value: bits_of((i for i, (_, level) in enumerate(rows) if level == value), len(ids))
+                value: bits_of(
+                    (i for i, (_, level, *_) in enumerate(rows) if level == value), len(ids)
+                )
                 for value in Level.values
             }
         }
@@ -117,6 +125,7 @@ class FacetIndex:
         guidance = cls.guidance_sets(having["type"], position, len(ids), conditions)
         return cls(
             ids=ids,
+            names=names,
             everything=(1 << len(ids)) - 1,
             having=having,
             labels=labels,
@@ -183,6 +192,16 @@ class FacetIndex:
         for value in values:
             bits &= self.having[parameter].get(value, 0)
         return bits
+
+    def names_containing(self, key):
+        """The poses with `key` in their English or Sanskrit name's key, or as a whole other
+        name (what search_head() asks of every name): a pass over the names in memory."""
+        whole = f"|{key}|"
+        return [
+            self.ids[i]
+            for i, (english, sanskrit, others) in enumerate(self.names)
+            if key in english or key in sanskrit or whole in others
+        ]
 
     def bits_of_ids(self, ids):
         """The set of these poses (ids of poses not listed are left out)."""

@@ -223,22 +223,30 @@ def read_ids(subquery):
         return {row[0] for row in cursor.fetchall()}
 
 
-def search_head(query, *, synonyms, match_all=True):
+def search_head(query, *, synonyms, match_all=True, names_containing=None):
     """What the list needs to rank search()'s matches without ranking each in SQL (poses/
     browse.py): (head, tagged). `head` holds every pose search() may put above TAGS_TIER
     and every pose with the query in its English or Sanskrit name; search() ranks any
     other match by its tier alone (TAGS_TIER if it is in `tagged`, else the next), then by
-    name. Ranking the head with search() and the rest by name gives search()'s order."""
+    name. Ranking the head with search() and the rest by name gives search()'s order.
+
+    `names_containing(key)`: the ids of the poses with the key in their English or Sanskrit
+    key, or as a whole other name, where the caller can say without a scan of every name
+    (poses/facets.py keeps them); else the database looks."""
     key = search_key(query)
     spans = query_spans(query)
-    names = (
+    containing = (
         Q(english_key__contains=key)
         | Q(sanskrit_key__contains=key)
         | Q(other_name_keys__contains=f"|{key}|")
     )
-    if spans:
-        names |= Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
-    head = set(Pose.objects.filter(names).order_by().values_list("pk", flat=True))
+    names = Q(english_key__in=spans) | Q(sanskrit_key__in=spans) if spans else Q(pk__in=[])
+    if names_containing is None:
+        names |= containing
+        head = set()
+    else:
+        head = set(names_containing(key))
+    head.update(Pose.objects.filter(names).order_by().values_list("pk", flat=True))
     head.update(
         SearchKey.objects.filter(key__in=typo_probes(key))
         .order_by()
