@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Value
 
 from poses.facets import current_index
+from poses.fulltext import through_the_index
 from poses.models import (
     TAGS_TIER,
     BodyArea,
@@ -202,7 +203,8 @@ class Browse:
         if len(query_terms(self.query, self.synonyms)) < 2:
             return False
         if self.index:
-            every_word = search_match_ids(self.query, synonyms=self.synonyms)
+            with through_the_index():
+                every_word = search_match_ids(self.query, synonyms=self.synonyms)
             return not self.matching_bits(searching=False) & self.index.bits_of_ids(every_word)
         every_word = search_matches(self.query, synonyms=self.synonyms)
         return not self.filtered().filter(pk__in=every_word).exists()
@@ -251,6 +253,11 @@ class Browse:
         matching = self.matching_bits()
         if not self.query:
             return ListedPoses(self, [matching])
+        with through_the_index():
+            return self.ranked(matching)
+
+    def ranked(self, matching):
+        """A search's matches (`matching`, a set of the index) in search()'s order."""
         match_all = not self.matches_any_word
         head, tagged = search_head(
             self.query,
@@ -298,11 +305,10 @@ class Browse:
 
     @cached_property
     def search_bits(self):
-        return self.index.bits_of_ids(
-            search_match_ids(
-                self.query, synonyms=self.synonyms, match_all=not self.matches_any_word
-            )
-        )
+        match_all = not self.matches_any_word
+        with through_the_index():
+            found = search_match_ids(self.query, synonyms=self.synonyms, match_all=match_all)
+        return self.index.bits_of_ids(found)
 
     def matching_bits(self, *, ignoring=None, searching=True):
         """What `matching()` finds, from the index (without the search's part if not
