@@ -60,6 +60,21 @@ def tsquery(terms: list[Term], *, columns=None, match_all=True) -> str:
 
 
 @contextmanager
+def postgresql_setting(name, value):
+    """PostgreSQL: a setting of the connection changed within, and reset after."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {name} = %s", [value])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"RESET {name}")
+        except DatabaseError:
+            pass  # the transaction failed, and rolling it back undoes the SET
+
+
+@contextmanager
 def through_the_index():
     """PostgreSQL: within, full-text matches are planned through the GIN index.
 
@@ -72,18 +87,12 @@ def through_the_index():
     if connection.vendor != "postgresql" or getattr(connection, "through_the_index", False):
         yield  # nothing to do, or done by an enclosing block
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-    connection.through_the_index = True
-    try:
-        yield
-    finally:
-        connection.through_the_index = False
+    with postgresql_setting("enable_seqscan", "off"):
+        connection.through_the_index = True
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET enable_seqscan")
-        except DatabaseError:
-            pass  # the transaction failed, and rolling it back undoes the SET
+            yield
+        finally:
+            connection.through_the_index = False
 
 
 def matching_ids(terms: list[Term], *, columns=None, match_all=True) -> RawSQL:
