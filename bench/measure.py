@@ -31,7 +31,7 @@ from django.db import DatabaseError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from poses.facets import FacetIndex  # noqa: E402
+from poses.facets import FacetIndex, index_key  # noqa: E402
 from studio.cache import VERSION_KEY  # noqa: E402
 
 RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
@@ -100,11 +100,11 @@ def clear_pages():
     (poses/facets.py): it lasts until the next change, as on a site in use, and its build
     is measured on its own (`index_build`)."""
     version = cache.get(VERSION_KEY)
-    index = cache.get(f"facets:{version}") if version else None
+    index = cache.get(index_key(version)) if version else None
     cache.clear()
     if index is not None:
         cache.set(VERSION_KEY, version, None)
-        cache.set(f"facets:{version}", index, 600)
+        cache.set(index_key(version), index, 600)
 
 
 def index_build():

@@ -292,7 +292,9 @@ class Browse:
     def cards(self, ids):
         """The poses of these ids, for their cards, in this order (with how each stands for
         the conditions of `?safe_for=`, as the list says)."""
-        by_id = {pose.pk: pose for pose in Pose.objects.filter(pk__in=ids).for_cards()}
+        # Published() again: a card never shows a pose the index holds by mistake.
+        poses = Pose.objects.published().filter(pk__in=ids).for_cards()
+        by_id = {pose.pk: pose for pose in poses}
         return self.with_guidance([by_id[pk] for pk in ids if pk in by_id])
 
     def with_guidance(self, cards):
@@ -430,10 +432,16 @@ class Browse:
         if self.index:
             matching = self.matching_bits(ignoring=parameter)
             having = self.index.having[parameter]
+
+            def count(slug):
+                return (matching & having.get(slug, 0)).bit_count()
+
             return self.facet(
                 parameter,
                 [
-                    self.choice(parameter, slug, label, (matching & having[slug]).bit_count())
+                    self.choice(
+                        parameter, slug, label, (matching & having.get(slug, 0)).bit_count()
+                    )
                     for slug, label in self.index.labels[parameter]
                 ],
             )

@@ -111,12 +111,13 @@ class FacetIndex:
         for parameter, (model, relation) in VOCABULARIES.items():
             through = getattr(Pose, relation).through
             term_column = f"{model._meta.model_name}__slug"
-            places = {slug: [] for slug in model.objects.values_list("slug", flat=True)}
+            labels[parameter] = [(term.slug, str(term)) for term in model.objects.order_by("name")]
+            # A term added since that query has no label: it waits for the next version.
+            places = {slug: [] for slug, _ in labels[parameter]}
             for pose_id, slug in through.objects.values_list("pose_id", term_column):
-                if (i := position.get(pose_id)) is not None:
+                if (i := position.get(pose_id)) is not None and slug in places:
                     places[slug].append(i)
             having[parameter] = {slug: bits_of(found, len(ids)) for slug, found in places.items()}
-            labels[parameter] = [(term.slug, str(term)) for term in model.objects.order_by("name")]
         having["area"] = {
             slug: having["stretches"].get(slug, 0) | having["strengthens"].get(slug, 0)
             for slug in having["stretches"].keys() | having["strengthens"].keys()
@@ -172,7 +173,9 @@ class FacetIndex:
     def strictest_guidance(self, pk, condition_slugs):
         """What PoseQuerySet.safe_for() says of a pose it lists: "modify" or "caution" for
         one of the conditions (the stricter first), or None."""
-        place = 1 << self.position[pk]
+        if (i := self.position.get(pk)) is None:
+            return None  # not in this index (a pose listed by the database past its limit)
+        place = 1 << i
         for kind in (SafetyNote.Kind.MODIFY, SafetyNote.Kind.CAUTION):
             if any(self.guidance[kind].get(slug, 0) & place for slug in condition_slugs):
                 return kind
@@ -220,28 +223,39 @@ class FacetIndex:
         return found[start:]
 
 
-# This process's index, for the version it was built for.
-_current = {"version": None, "index": None}
+# The layout of the index: part of its key in the cache, so that an index pickled by an
+# older release is never loaded by a newer one.
+FORMAT = 2
+
+# This process's index, with the version it was built for (one tuple: read at once).
+_current = (None, None)
+
+
+def index_key(version):
+    return f"facets:{FORMAT}:{version}"
 
 
 def current_index():
     """The index of the library as it is now, or None where there is no shared version to
     keep it by (settings.PAGE_CACHE off) or the cache is away."""
+    global _current
     if not settings.PAGE_CACHE:
         return None
     try:
         version = page_cache.library_version()
-        index = _current["index"]
-        if _current["version"] == version and index is not None and time.time() < index.expires:
+        built_for, index = _current
+        if built_for == version and index is not None and time.time() < index.expires:
             return index
-        key = f"facets:{version}"
+        key = index_key(version)
         index = cache.get(key)
         if index is None or time.time() >= index.expires:
-            seconds = page_cache.seconds_until_next_publication(version)
+            # Kept at least a second: at a scheduled publication's moment every request
+            # would otherwise build its own.
+            seconds = max(1, page_cache.seconds_until_next_publication(version))
             index = FacetIndex.build(expires=time.time() + seconds)
             cache.set(key, index, seconds)
     except Exception:
         logger.exception("Facet index unavailable: counting with the database")
         return None
-    _current.update(version=version, index=index)
+    _current = (version, index)
     return index

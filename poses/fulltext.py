@@ -16,7 +16,7 @@ computed for each of thousands of matches cost seconds at 10,000 poses.
 
 from contextlib import contextmanager
 
-from django.db import DatabaseError, NotSupportedError, connection
+from django.db import NotSupportedError, connection, transaction
 from django.db.models.expressions import RawSQL
 
 from poses.search import Term
@@ -27,11 +27,6 @@ TS_CONFIG = "english"
 WEIGHTS = {"search_names": "A", "search_tags": "B", "search_text": "D"}
 # PostgreSQL: the columns a search most often keeps to, in tsvectors of their own (migration
 # 0026), so that the GIN index answers without reading each pose's whole vector.
-NAMES_VECTORS = {
-    "names_vector": "to_tsvector('english'::regconfig, search_names)",
-    "names_tags_vector": "to_tsvector('english'::regconfig, search_names) || "
-    "to_tsvector('english'::regconfig, search_tags)",
-}
 VECTOR_OF_COLUMNS = {
     ("search_names",): "names_vector",
     ("search_names", "search_tags"): "names_tags_vector",
@@ -61,17 +56,13 @@ def tsquery(terms: list[Term], *, columns=None, match_all=True) -> str:
 
 @contextmanager
 def postgresql_setting(name, value):
-    """PostgreSQL: a setting of the connection changed within, and reset after."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET {name} = %s", [value])
-    try:
+    """PostgreSQL: a setting changed for the queries within, which run in one transaction
+    (`SET LOCAL`: it ends with the transaction, even behind a pooler that hands each
+    transaction its own server connection)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
         yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"RESET {name}")
-        except DatabaseError:
-            pass  # the transaction failed, and rolling it back undoes the SET
 
 
 @contextmanager
@@ -84,15 +75,11 @@ def through_the_index():
     queries of a search that read ids by words or among a few poses by id, never around a
     count over the library. SQLite plans FTS5 lookups well: nothing to do there.
     """
-    if connection.vendor != "postgresql" or getattr(connection, "through_the_index", False):
-        yield  # nothing to do, or done by an enclosing block
+    if connection.vendor != "postgresql":
+        yield
         return
     with postgresql_setting("enable_seqscan", "off"):
-        connection.through_the_index = True
-        try:
-            yield
-        finally:
-            connection.through_the_index = False
+        yield
 
 
 def matching_ids(terms: list[Term], *, columns=None, match_all=True) -> RawSQL:

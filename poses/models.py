@@ -397,7 +397,7 @@ class PoseQuerySet(PublishableQuerySet):
         poses = (
             self.filter(TrigramWordSimilar(F("search_names"), words))
             .annotate(similarity=TrigramWordSimilarity(words, "search_names"))
-            .order_by("-similarity")
+            .order_by("-similarity", "pk")
             .only(*fields, "search_names")
         )
         closest = []
@@ -1431,10 +1431,11 @@ class SearchMissQuerySet(models.QuerySet):
         except IntegrityError:
             self.filter(query=query, kind=kind).update(**again)
             return
-        self.make_room()
+        self.filter(kind=kind).make_room()
 
     def make_room(self, keep=MAX_SEARCH_MISSES):
-        """Keep at most `keep` rows: resolved misses go first, then the rarest and oldest."""
+        """Keep at most `keep` rows (of each kind, as record() calls it): resolved misses
+        go first, then the rarest and oldest."""
         excess = self.count() - keep
         if excess > 0:
             doomed = self.order_by(

@@ -1,4 +1,5 @@
-from django.http import HttpResponse
+from django.core import signing
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -66,6 +67,10 @@ class PoseListView(ReadOnlyView, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(browse=self.browse, **kwargs)
         self.missed = bool(self.browse.query and not context["paginator"].count)
+        if self.browse.query:
+            # What js/search-left.js sends back: the query, signed, so that only searches
+            # this site answered can be counted.
+            context["search_left"] = signing.dumps(self.browse.query, salt=SEARCH_LEFT_SALT)
         if self.missed:
             conditions = suggested_conditions(self.browse)
             context["suggested_conditions"] = conditions
@@ -109,13 +114,28 @@ def poses_named_on_page(pose):
     } - {None}
 
 
+SEARCH_LEFT_SALT = "poses.search-left"
+SEARCH_LEFT_MAX_BYTES = 2048
+
+
 @csrf_exempt  # a count, sent by navigator.sendBeacon as the student leaves; nothing personal
 @require_POST
 @never_cache
 def search_left(request):
     """A student left a plain search's results without opening one (js/search-left.js):
-    counted with the misses, for staff to see what searches fail students."""
-    query = search_miss_text(Browse.from_query_dict(request.POST).query)
+    counted with the misses, for staff to see what searches fail students. Only a query
+    the site signed on a results page is counted, and nothing bigger than a query is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = SEARCH_LEFT_MAX_BYTES + 1
+    if length > SEARCH_LEFT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        signed = signing.loads(request.POST.get("q", ""), salt=SEARCH_LEFT_SALT)
+    except signing.BadSignature:
+        return HttpResponseBadRequest("Not a search this site answered.")
+    query = search_miss_text(signed) if isinstance(signed, str) else ""
     if query:
         SearchMiss.objects.record(query, kind=UNOPENED)
     return HttpResponse(status=204)

@@ -4,6 +4,7 @@ fixed by them in one step, and answered with suggestions that make sense."""
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
@@ -128,12 +129,17 @@ def test_a_known_miss_that_finds_a_pose_now_is_marked_fixed(client):
 LEFT_URL = "/poses/search/left/"
 
 
-def test_a_plain_search_with_results_asks_to_hear_if_the_student_leaves_it(client):
-    page = search(client, "tree").content.decode()
-    (results,) = page_elements(search(client, "tree"), "section", class_="results")
-    assert results.attributes["data-search-left"] == "tree"
+def left_token(client, query):
+    """What the results page of `query` gives js/search-left.js to send back."""
+    (results,) = page_elements(search(client, query), "section", class_="results")
     assert results.attributes["data-search-left-url"] == LEFT_URL
-    assert "js/search-left" in page
+    return results.attributes["data-search-left"]
+
+
+def test_a_plain_search_with_results_asks_to_hear_if_the_student_leaves_it(client):
+    token = left_token(client, "tree")
+    assert signing.loads(token, salt="poses.search-left") == "tree"
+    assert "js/search-left" in search(client, "tree").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -147,13 +153,13 @@ def test_only_a_plain_search_s_first_page_is_watched(client, params):
 
 def test_a_search_left_without_opening_a_result_is_counted_apart(client):
     SearchMiss.objects.create(query="tree")  # once found nothing; it finds poses now
+    token = left_token(client, "Tree")
     for _ in range(2):
-        response = client.post(LEFT_URL, {"q": "  Tree "})
+        response = client.post(LEFT_URL, {"q": token})
         assert response.status_code == 204
         assert "Set-Cookie" not in response  # nothing about who left
     left = SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.UNOPENED)
     assert left.count == 2 and left.resolved_at is None
-    assert SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.NOTHING).count == 1
 
     # A search that finds poses marks its "found nothing" fixed, not the other.
     search(client, "tree")
@@ -161,11 +167,27 @@ def test_a_search_left_without_opening_a_result_is_counted_apart(client):
     assert not SearchMiss.objects.get(query="tree", kind=SearchMiss.Kind.UNOPENED).resolved_at
 
 
-def test_leaving_is_counted_only_when_posted_with_a_query(client):
+def test_only_a_search_the_site_answered_is_counted_as_left(client):
     assert client.get(LEFT_URL, {"q": "tree"}).status_code == 405
-    assert client.post(LEFT_URL, {}).status_code == 204
-    assert client.post(LEFT_URL, {"q": "!!!"}).status_code == 204
+    assert client.post(LEFT_URL, {}).status_code == 400
+    assert client.post(LEFT_URL, {"q": "spam 1"}).status_code == 400  # not signed by the site
+    forged = signing.dumps("spam", salt="another-salt")
+    assert client.post(LEFT_URL, {"q": forged}).status_code == 400
+    big = left_token(client, "tree") + "x" * 5000
+    assert client.post(LEFT_URL, {"q": big}).status_code == 413
     assert not SearchMiss.objects.exists()
+
+
+def test_searches_left_unopened_never_crowd_out_searches_that_found_nothing(client):
+    SearchMiss.objects.create(query="zqnothing", count=1)
+    SearchMiss.objects.bulk_create(
+        SearchMiss(query=f"left {n}", kind=SearchMiss.Kind.UNOPENED)
+        for n in range(MAX_SEARCH_MISSES)
+    )
+    assert client.post(LEFT_URL, {"q": left_token(client, "tree")}).status_code == 204
+    assert SearchMiss.objects.filter(query="zqnothing").exists()
+    assert SearchMiss.objects.filter(kind=SearchMiss.Kind.UNOPENED).count() == MAX_SEARCH_MISSES
+    assert SearchMiss.objects.filter(query="tree", kind=SearchMiss.Kind.UNOPENED).exists()
 
 
 def test_staff_see_what_happened_and_fix_a_search_left_unopened(client):

@@ -1,5 +1,5 @@
 """PostgreSQL: the words of a pose's names, and of its names and tags, in tsvectors of their
-own with their own GIN indexes (poses/fulltext.py, NAMES_VECTORS).
+own with their own GIN indexes (poses/fulltext.py, VECTOR_OF_COLUMNS).
 
 A search asks for its words in the names only, and in the names and tags, to rank its
 matches. Asked of the whole `search_vector` with weights (`stretch:A`), the GIN index, which
@@ -11,7 +11,13 @@ index: nothing to do there.
 
 from django.db import migrations
 
-from poses.fulltext import NAMES_VECTORS
+# As written then (poses/fulltext.py keeps the column names): a migration runs the same
+# whatever the module becomes.
+NAMES_VECTORS = {
+    "names_vector": "to_tsvector('english'::regconfig, search_names)",
+    "names_tags_vector": "to_tsvector('english'::regconfig, search_names) || "
+    "to_tsvector('english'::regconfig, search_tags)",
+}
 
 
 def add_vectors(apps, schema_editor):
