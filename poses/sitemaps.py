@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.urls import reverse
 
+from poses.facets import current_index
 from poses.models import Pose
 
 
@@ -23,10 +25,35 @@ class PoseSitemap(Sitemap):
     def lastmod(self, pose):
         return pose.updated_at
 
+    @property
+    def paginator(self):
+        """Counted from the facet index where there is one (the index at /sitemap.xml only
+        needs how many pages there are; a count over every public pose grows with them)."""
+        poses = self.items()
+        if index := current_index():
+            poses = CountedPoses(poses, index.everything.bit_count())
+        return Paginator(poses, self.limit)
+
     def get_latest_lastmod(self):
         # The index names no date: the default would read every pose, and each page's
         # entries carry their own.
         return None
+
+
+class CountedPoses:
+    """A queryset whose count is known already: slices still read the database."""
+
+    def __init__(self, poses, count):
+        self.poses, self._count = poses, count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, key):
+        return self.poses[key]
 
 
 SITEMAPS = {"pages": PageSitemap, "poses": PoseSitemap}
