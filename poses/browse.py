@@ -203,9 +203,8 @@ class Browse:
         if len(query_terms(self.query, self.synonyms)) < 2:
             return False
         if self.index:
-            with through_the_index():
-                every_word = search_match_ids(self.query, synonyms=self.synonyms)
-            return not self.matching_bits(searching=False) & self.index.bits_of_ids(every_word)
+            every_word = self.match_bits(match_all=True)
+            return not self.matching_bits(searching=False) & every_word
         every_word = search_matches(self.query, synonyms=self.synonyms)
         return not self.filtered().filter(pk__in=every_word).exists()
 
@@ -250,11 +249,10 @@ class Browse:
         of poses() (built only then: its filters alone take milliseconds to compose)."""
         if not self.index:
             return self.poses().for_cards()
-        matching = self.matching_bits()
         if not self.query:
-            return ListedPoses(self, [matching])
-        with through_the_index():
-            return self.ranked(matching)
+            return ListedPoses(self, [self.matching_bits()])
+        with through_the_index():  # one transaction for all of the search's lookups
+            return self.ranked(self.matching_bits())
 
     def ranked(self, matching):
         """A search's matches (`matching`, a set of the index) in search()'s order."""
@@ -307,10 +305,16 @@ class Browse:
 
     @cached_property
     def search_bits(self):
-        match_all = not self.matches_any_word
-        with through_the_index():
-            found = search_match_ids(self.query, synonyms=self.synonyms, match_all=match_all)
-        return self.index.bits_of_ids(found)
+        return self.match_bits(match_all=not self.matches_any_word)
+
+    def match_bits(self, *, match_all):
+        """The search's matches (with every word, or any), from the index: read once each."""
+        found = self.__dict__.setdefault("_match_bits", {})
+        if match_all not in found:
+            with through_the_index():
+                ids = search_match_ids(self.query, synonyms=self.synonyms, match_all=match_all)
+            found[match_all] = self.index.bits_of_ids(ids)
+        return found[match_all]
 
     def matching_bits(self, *, ignoring=None, searching=True):
         """What `matching()` finds, from the index (without the search's part if not

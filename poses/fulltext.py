@@ -75,11 +75,15 @@ def through_the_index():
     queries of a search that read ids by words or among a few poses by id, never around a
     count over the library. SQLite plans FTS5 lookups well: nothing to do there.
     """
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or getattr(connection, "through_the_index", False):
+        yield  # nothing to do, or done by an enclosing block already
         return
     with postgresql_setting("enable_seqscan", "off"):
-        yield
+        connection.through_the_index = True
+        try:
+            yield
+        finally:
+            connection.through_the_index = False
 
 
 def matching_ids(terms: list[Term], *, columns=None, match_all=True) -> RawSQL:
