@@ -25,6 +25,7 @@ from poses.models import (
     Style,
     Synonym,
     guidance_says,
+    named_ids,
     search_head,
     search_match_ids,
     search_matches,
@@ -194,6 +195,8 @@ class Browse:
 
     @cached_property
     def synonyms(self):
+        # Always read afresh: a teacher's new synonym must count within its own transaction
+        # (the miss it fixes is checked before the commit renews the index).
         return Synonym.objects.mapping()
 
     @cached_property
@@ -262,6 +265,7 @@ class Browse:
             synonyms=self.synonyms,
             match_all=match_all,
             names_containing=self.index.names_containing,
+            named=self.named,
         )
         head = matching & self.index.bits_of_ids(head)
         if head.bit_count() > MAX_RANKED_BY_ID:
@@ -312,7 +316,9 @@ class Browse:
         found = self.__dict__.setdefault("_match_bits", {})
         if match_all not in found:
             with through_the_index():
-                ids = search_match_ids(self.query, synonyms=self.synonyms, match_all=match_all)
+                ids = search_match_ids(
+                    self.query, synonyms=self.synonyms, match_all=match_all, named=self.named
+                )
             found[match_all] = self.index.bits_of_ids(ids)
         return found[match_all]
 
@@ -471,7 +477,12 @@ class Browse:
 
     @cached_property
     def conditions(self):
-        return list(Condition.objects.all())
+        return self.index.condition_objects if self.index else list(Condition.objects.all())
+
+    @cached_property
+    def named(self):
+        """The poses the query names (as a name, a span of one, a typo away): read once."""
+        return named_ids(self.query)
 
     @cached_property
     def safe_for_conditions(self):

@@ -73,6 +73,7 @@ class FacetIndex:
     # kind of guidance ("avoid", "modify", "caution") -> condition slug -> the poses it is for
     guidance: dict[str, dict[str, int]]
     conditions: list[tuple[str, str]]  # (slug, name), by name
+    condition_objects: list  # the same conditions, as the list page shows them
     expires: float = 0.0
     position: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -122,7 +123,8 @@ class FacetIndex:
             slug: having["stretches"].get(slug, 0) | having["strengthens"].get(slug, 0)
             for slug in having["stretches"].keys() | having["strengthens"].keys()
         }
-        conditions = list(Condition.objects.order_by("name").values_list("slug", "name"))
+        condition_objects = list(Condition.objects.order_by("name"))
+        conditions = [(condition.slug, condition.name) for condition in condition_objects]
         guidance = cls.guidance_sets(having["type"], position, len(ids), conditions)
         return cls(
             ids=ids,
@@ -131,6 +133,7 @@ class FacetIndex:
             having=having,
             labels=labels,
             guidance=guidance,
+            condition_objects=condition_objects,
             conditions=conditions,
             expires=expires,
         )
@@ -225,7 +228,7 @@ class FacetIndex:
 
 # The layout of the index: part of its key in the cache, so that an index pickled by an
 # older release is never loaded by a newer one.
-FORMAT = 2
+FORMAT = 3
 
 # This process's index, with the version it was built for (one tuple: read at once).
 _current = (None, None)

@@ -194,11 +194,9 @@ def search_matches(query, *, synonyms, match_all=True):
     return found[0].union(*found[1:], all=True)
 
 
-def search_match_ids(query, *, synonyms, match_all=True):
-    """The same ids as search_matches(), as a set, each lookup run on its own: the
-    full-text index's rowids are read as they are, not joined back to the poses (at 10,000
-    matches that join cost ten times the full-text search itself). Published or not: the
-    caller intersects them with what it lists."""
+def named_ids(query):
+    """The poses a query names: its key or a span of it as an English or Sanskrit name, or
+    a name one typo away. Two indexed lookups, shared by search_match_ids and search_head."""
     key = search_key(query)
     spans = query_spans(query)
     names = Q(english_key=key) | Q(sanskrit_key=key)
@@ -210,6 +208,15 @@ def search_match_ids(query, *, synonyms, match_all=True):
         .order_by()
         .values_list("pose_id", flat=True)
     )
+    return ids
+
+
+def search_match_ids(query, *, synonyms, match_all=True, named=None):
+    """The same ids as search_matches(), as a set, each lookup run on its own: the
+    full-text index's rowids are read as they are, not joined back to the poses (at 10,000
+    matches that join cost ten times the full-text search itself). Published or not: the
+    caller intersects them with what it lists. `named`: named_ids(query), if read already."""
+    ids = set(named_ids(query) if named is None else named)
     if terms := query_terms(query, synonyms):
         ids |= read_ids(matching_ids(terms, match_all=match_all))
     return ids
@@ -225,7 +232,7 @@ def read_ids(subquery):
         return {row[0] for row in cursor.fetchall()}
 
 
-def search_head(query, *, synonyms, match_all=True, names_containing=None):
+def search_head(query, *, synonyms, match_all=True, names_containing=None, named=None):
     """What the list needs to rank search()'s matches without ranking each in SQL (poses/
     browse.py): (head, tagged). `head` holds every pose search() may put above TAGS_TIER
     and every pose with the query in its English or Sanskrit name; search() ranks any
@@ -234,9 +241,14 @@ def search_head(query, *, synonyms, match_all=True, names_containing=None):
 
     `names_containing(key)`: the ids of the poses with the key in their English or Sanskrit
     key, or as a whole other name, where the caller can say without a scan of every name
-    (poses/facets.py keeps them); else the database looks."""
+    (poses/facets.py keeps them); else the database looks. `named`: named_ids(query), if
+    read already (with `names_containing`, it is all the database is asked of names)."""
     key = search_key(query)
     spans = query_spans(query)
+    if names_containing is not None and named is not None:
+        # The query as a name, a span of it as one, a name a typo away, or in a name.
+        head = set(named) | set(names_containing(key))
+        return search_head_words(query, synonyms, match_all, head)
     containing = (
         Q(english_key__contains=key)
         | Q(sanskrit_key__contains=key)
@@ -254,6 +266,12 @@ def search_head(query, *, synonyms, match_all=True, names_containing=None):
         .order_by()
         .values_list("pose_id", flat=True)
     )
+    return search_head_words(query, synonyms, match_all, head)
+
+
+def search_head_words(query, synonyms, match_all, head):
+    """search_head()'s full-text part: the head gains the poses with the words in their
+    names; `tagged` is those with them in their names or tags."""
     tagged = set()
     if terms := query_terms(query, synonyms):
         head |= read_ids(matching_ids(terms, columns=["search_names"], match_all=match_all))
