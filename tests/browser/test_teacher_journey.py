@@ -14,9 +14,12 @@ STEPS = [
 def drag(page, source, target):
     """Drag with the mouse in small steps, as a hand would (SortableJS watches the moves)."""
     start, end = source.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + 20, start["y"] + start["height"] / 2)
+    x, y = start["x"] + 20, start["y"] + start["height"] / 2
+    page.mouse.move(x, y)
     page.mouse.down()
+    page.mouse.move(x, y - 8, steps=4)  # past SortableJS's threshold before the long glide
     page.mouse.move(end["x"] + 20, end["y"] + 2, steps=25)
+    page.wait_for_timeout(100)  # let it settle the drop target on a busy machine
     page.mouse.up()
 
 
