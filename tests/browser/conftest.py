@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -118,3 +119,18 @@ def axe_violations(page):
         for violation in violations
         for node in violation["nodes"]
     ]
+
+
+ADMIN_PASSWORD = "a-long-password-for-tests"
+
+
+def log_in_to_admin(page, django_user_model, username="teacher"):
+    """Make a superuser and sign in through the admin's own login form, as a teacher does;
+    returns the admin's URL prefix."""
+    django_user_model.objects.create_superuser(username, f"{username}@example.org", ADMIN_PASSWORD)
+    admin_url = f"/{settings.ADMIN_URL}"
+    page.goto(admin_url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return admin_url

@@ -1,22 +1,15 @@
 """A teacher's mistake deep in a long pose form is shown where it happened: at its row and
 field, linked from the message at the top, and the page opens on the first one."""
 
-from django.conf import settings
 from playwright.sync_api import TimeoutError, expect
 
 from poses.models import Pose
-
-PASSWORD = "a-long-password-for-tests"
+from tests.browser.conftest import log_in_to_admin
 
 
 def open_janusirsasana_in_the_admin(django_user_model, open_page):
-    django_user_model.objects.create_superuser("teacher", "teacher@example.org", PASSWORD)
-    admin_url = f"/{settings.ADMIN_URL}"
     page = open_page(viewport={"width": 1280, "height": 900})
-    page.goto(admin_url)
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_url = log_in_to_admin(page, django_user_model)
     pose = Pose.objects.get(slug="janusirsasana")
     page.goto(f"{admin_url}poses/pose/{pose.pk}/change/")
     return page, pose

@@ -2,19 +2,16 @@
 
 import json
 
-from django.conf import settings
 from playwright.sync_api import expect
 
 from poses.models import Pose
+from tests.browser.conftest import log_in_to_admin
 from tests.test_figures import standing
-
-PASSWORD = "a-long-password-for-tests"
 
 
 def test_a_teacher_drags_a_joint_and_saves_the_figure(
     transactional_db, django_user_model, open_page
 ):
-    django_user_model.objects.create_superuser("teacher", "teacher@example.org", PASSWORD)
     pose = Pose.objects.create(
         sanskrit_name="Tadasana",
         english_name="Mountain Pose",
@@ -28,12 +25,8 @@ def test_a_teacher_drags_a_joint_and_saves_the_figure(
         slug="vrksasana",
         figure=standing(near="left"),
     )
-    admin_url = f"/{settings.ADMIN_URL}"
     page = open_page(viewport={"width": 1280, "height": 2400})
-    page.goto(admin_url)
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_url = log_in_to_admin(page, django_user_model)
 
     page.goto(f"{admin_url}poses/pose/{pose.pk}/change/")
     start = page.locator("[data-figure-start]").first
@@ -62,15 +55,11 @@ def test_a_teacher_drags_a_joint_and_saves_the_figure(
 def test_mirroring_in_the_editor_swaps_left_and_right(
     transactional_db, django_user_model, open_page
 ):
-    django_user_model.objects.create_superuser("teacher", "teacher@example.org", PASSWORD)
     pose = Pose.objects.create(
         sanskrit_name="Tadasana", english_name="Mountain Pose", slug="tadasana", figure=standing()
     )
     page = open_page(viewport={"width": 1280, "height": 1600})
-    page.goto(f"/{settings.ADMIN_URL}")
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.goto(f"/{settings.ADMIN_URL}poses/pose/{pose.pk}/change/")
+    admin_url = log_in_to_admin(page, django_user_model)
+    page.goto(f"{admin_url}poses/pose/{pose.pk}/change/")
     page.get_by_role("button", name="Mirror left ↔ right").first.click()
     assert json.loads(page.locator("#id_figure").input_value())["near"] == "left"

@@ -2,13 +2,12 @@
 keyboard on the ☰ handle; the save keeps the order the page shows."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in_to_admin
 from tests.browser.test_teacher_journey import drag
 from tests.factories import make_benefit, make_pose, make_step
 
-PASSWORD = "a-long-password-for-tests"
 TITLES = ["Sit tall", "Bend the right knee", "Fold forward"]
 
 
@@ -24,13 +23,8 @@ def pose(transactional_db):
 
 @pytest.fixture
 def change_page(pose, django_user_model, open_page):
-    django_user_model.objects.create_superuser("teacher", "teacher@example.org", PASSWORD)
-    admin_url = f"/{settings.ADMIN_URL}"
     page = open_page(viewport={"width": 1280, "height": 900})
-    page.goto(admin_url)
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_url = log_in_to_admin(page, django_user_model)
     page.goto(f"{admin_url}poses/pose/{pose.pk}/change/")
     return page
 

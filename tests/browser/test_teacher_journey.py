@@ -1,9 +1,9 @@
 """A teacher writes a pose in the admin, reorders its steps, previews it and publishes it."""
 
-from django.conf import settings
 from playwright.sync_api import expect
 
-PASSWORD = "a-long-password-for-tests"
+from tests.browser.conftest import log_in_to_admin
+
 STEPS = [
     ("Stand at the top of the mat", "Feet hip-width apart, arms by your sides."),
     ("Step the left foot back", "Turn the back foot out a little; square the hips."),
@@ -35,14 +35,8 @@ def step_titles(page):
 def test_a_teacher_writes_reorders_previews_and_publishes_a_pose(
     transactional_db, django_user_model, open_page
 ):
-    django_user_model.objects.create_superuser("teacher", "teacher@example.org", PASSWORD)
-    admin_url = f"/{settings.ADMIN_URL}"
     page = open_page(viewport={"width": 1280, "height": 8000})
-
-    page.goto(admin_url)
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_url = log_in_to_admin(page, django_user_model)
     expect(page.get_by_role("heading", name="Poses and what links them")).to_be_visible()
 
     page.goto(f"{admin_url}poses/pose/add/")
