@@ -146,12 +146,12 @@ class ListedPoses:
         return self.browse.cards(ids)
 
 
-class RankedPoses:
-    """A search's poses, best match first, counted from the facet index: the paginator
-    reads only the page it shows from the database."""
+class CountedPoses:
+    """A queryset whose count is known already (from the facet index): the paginator reads
+    only the slice it shows, each passed through `finish` (a list of poses in, out)."""
 
-    def __init__(self, browse, poses, count):
-        self.browse, self.poses, self._count = browse, poses, count
+    def __init__(self, poses, count, finish=list):
+        self.poses, self._count, self.finish = poses, count, finish
 
     def count(self):
         return self._count
@@ -160,7 +160,7 @@ class RankedPoses:
         return self._count
 
     def __getitem__(self, key):
-        return self.browse.with_guidance(list(self.poses[key]))
+        return self.finish(list(self.poses[key]))
 
 
 @dataclass
@@ -269,7 +269,8 @@ class Browse:
         )
         head = matching & self.index.bits_of_ids(head)
         if head.bit_count() > MAX_RANKED_BY_ID:
-            return RankedPoses(self, self.poses().for_cards(), matching.bit_count())
+            poses = self.poses().for_cards()
+            return CountedPoses(poses, matching.bit_count(), finish=self.with_guidance)
         # The head ranked by search() itself, among its poses named by id; the rest by
         # tier (tags, then text), then in the list's order, by name (see search_head).
         ranked = Pose.objects.search(

@@ -62,6 +62,12 @@ def bits_of(positions, size):
     return int(digits[::-1], 2) if size else 0
 
 
+def bits_of_ids(ids, position, size):
+    """The set of these poses, by their places in `position` (those not in it left out)."""
+    places = map(position.get, ids, itertools.repeat(size))
+    return bits_of(places, size + 1) & ((1 << size) - 1)  # place `size`: not listed
+
+
 @dataclass
 class FacetIndex:
     ids: list[int]  # the published poses, in the list's order: bit i is ids[i]
@@ -159,7 +165,7 @@ class FacetIndex:
             by_type[kind, slug] |= types.get(type_slug, 0)
 
         def bits(ids):
-            return bits_of((i for pk in ids if (i := position.get(pk)) is not None), size)
+            return bits_of_ids(ids, position, size)
 
         return {
             kind: {
@@ -211,9 +217,7 @@ class FacetIndex:
 
     def bits_of_ids(self, ids):
         """The set of these poses (ids of poses not listed are left out)."""
-        size = len(self.ids)
-        places = map(self.position.get, ids, itertools.repeat(size))
-        return bits_of(places, size + 1) & self.everything  # place `size`: not listed
+        return bits_of_ids(ids, self.position, len(self.ids))
 
     def ids_in_order(self, bits, start=0, stop=None):
         """The poses of a set, in the list's order, from the `start`th to the `stop`th."""

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from poses.browse import CountedPoses
 from poses.facets import current_index
 from poses.models import Pose
 
@@ -38,22 +39,6 @@ class PoseSitemap(Sitemap):
         # The index names no date: the default would read every pose, and each page's
         # entries carry their own.
         return None
-
-
-class CountedPoses:
-    """A queryset whose count is known already: slices still read the database."""
-
-    def __init__(self, poses, count):
-        self.poses, self._count = poses, count
-
-    def count(self):
-        return self._count
-
-    def __len__(self):
-        return self._count
-
-    def __getitem__(self, key):
-        return self.poses[key]
 
 
 SITEMAPS = {"pages": PageSitemap, "poses": PoseSitemap}
