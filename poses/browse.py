@@ -14,6 +14,7 @@ from django.db.models import Count, Value
 from poses.facets import current_index
 from poses.fulltext import through_the_index
 from poses.models import (
+    CARD_FIELDS,
     TAGS_TIER,
     BodyArea,
     Condition,
@@ -295,9 +296,16 @@ class Browse:
     def cards(self, ids):
         """The poses of these ids, for their cards, in this order (with how each stands for
         the conditions of `?safe_for=`, as the list says)."""
-        # Published() again: a card never shows a pose the index holds by mistake.
-        poses = Pose.objects.published().filter(pk__in=ids).for_cards()
-        by_id = {pose.pk: pose for pose in poses}
+        # Read by primary key, then checked: a card never shows a pose the index holds by
+        # mistake. (With the public filter in the same query, SQLite would walk every
+        # published pose in the list's index instead of reading 24 rows: 2-8 ms at 10,000.)
+        poses = (
+            Pose.objects.filter(pk__in=ids)
+            .for_cards()
+            .only(*CARD_FIELDS, "status", "published_at")
+            .order_by()
+        )
+        by_id = {pose.pk: pose for pose in poses if pose.is_published}
         return self.with_guidance([by_id[pk] for pk in ids if pk in by_id])
 
     def with_guidance(self, cards):

@@ -316,12 +316,14 @@ def guidance_says(kind, condition_slug):
     return Q(pk__in=own_notes.filter(kind=kind).values("pose_id")) | Q(pk__in=by_type)
 
 
+# What a pose card shows (templates/includes/pose_card.html), besides its pose types.
+CARD_FIELDS = ("slug", "sanskrit_name", "english_name", "summary", "level", "figure")
+
+
 class PoseQuerySet(PublishableQuerySet):
     def for_cards(self):
         """Just what a pose card shows."""
-        return self.only(
-            "slug", "sanskrit_name", "english_name", "summary", "level", "figure"
-        ).prefetch_related("pose_types")
+        return self.only(*CARD_FIELDS).prefetch_related("pose_types")
 
     def search(self, query, *, synonyms=None, match_all=True, among=None):
         """Poses matching the query's words or one of their names in any spelling, best
