@@ -415,6 +415,8 @@ class Browse:
         repeatable filter's choice adds its value to those selected."""
         chosen = self.filters.get(parameter, [])
         selected = value in chosen
+        if not count and not selected:
+            return Choice(value, label, count, "", selected)  # not shown: facet() drops it
         if selected:
             values = [other for other in chosen if other != value]
         elif parameter in REPEATABLE:
@@ -451,10 +453,6 @@ class Browse:
         if self.index:
             matching = self.matching_bits(ignoring=parameter)
             having = self.index.having[parameter]
-
-            def count(slug):
-                return (matching & having.get(slug, 0)).bit_count()
-
             return self.facet(
                 parameter,
                 [

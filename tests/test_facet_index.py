@@ -21,6 +21,7 @@ from poses.models import (
     SafetyNote,
     Style,
 )
+from poses.search import search_key
 from tests.factories import make_draft, make_pose, make_safety_note
 from tests.pages import card_names, page_elements, queries_for, result_count
 from tests.test_filters import facet_choices
@@ -185,3 +186,36 @@ def test_with_the_index_warm_a_filtered_list_reads_only_its_page(client):
     assert not [sql for sql in with_queries if "poses_pose_stretches" in sql]
     assert not [sql for sql in with_queries if "COUNT(" in sql.upper()]
     assert queries_for(client, url) == 0  # and the page itself is cached now
+
+
+def test_names_containing_finds_a_key_in_a_name_or_a_whole_other_name_in_list_order():
+    """What search_head() asks of every name, answered from the index's text of all the
+    names: in the English or Sanskrit key, or one of the other names whole, never across
+    two poses' names or in part of another name."""
+    first = make_pose(
+        sanskrit_name="Zorbla Mukhasana", english_name="Zorbling Dog", other_names="Down zorb"
+    )
+    middle = make_pose(
+        sanskrit_name="Zorblarjasana",
+        english_name="Zorb Cat Pose",
+        other_names="Kittyzorb\nZorb stretch",
+    )
+    last = make_pose(sanskrit_name="Zorbvrksasana", english_name="Zorb Tree Pose")
+    cache.clear()
+    index = current_index()
+
+    def found(words):
+        return [index.ids.index(pk) for pk in index.names_containing(search_key(words))]
+
+    def places(*poses):
+        return sorted(index.ids.index(pose.pk) for pose in poses)
+
+    assert found("zorb") == places(first, middle, last)  # in the list's order
+    assert found("down zorb") == places(first)  # another name, whole
+    assert found("zorbling") == places(first)  # in the English name
+    assert found("kittyzorb") == places(middle)
+    assert found("zorb stretch") == places(middle)
+    assert found("zorb str") == []  # part of another name only
+    assert found("zorb tree pose") == places(last)  # the last pose's name
+    assert found("mukhasana zorblarj") == []  # never across two poses
+    assert found("dog zorbla") == []  # nor across a pose's two names
