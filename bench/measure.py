@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from poses.facets import FacetIndex, index_key  # noqa: E402
-from studio.cache import VERSION_KEY  # noqa: E402
+from studio.cache import VERSION_KEY, next_publication_key, seconds_until  # noqa: E402
 
 RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
 # A slow page gets fewer renders rather than holding the run for minutes: the first, uncached
@@ -96,15 +96,21 @@ def render(client, path):
 
 
 def clear_pages():
-    """Forget every stored page, and keep the facet index of the library's version
-    (poses/facets.py): it lasts until the next change, as on a site in use, and its build
-    is measured on its own (`index_build`)."""
+    """Forget every stored page, and keep what lasts for the library's version until the
+    next change, as on a site in use: the facet index (poses/facets.py; its build is
+    measured on its own, `index_build`) and the time of the next scheduled publication."""
     version = cache.get(VERSION_KEY)
-    index = cache.get(index_key(version)) if version else None
+    kept = {}
+    if version:
+        kept = cache.get_many([index_key(version), next_publication_key(version)])
     cache.clear()
-    if index is not None:
+    if kept:
         cache.set(VERSION_KEY, version, None)
-        cache.set(index_key(version), index, 600)
+    for key, value in kept.items():
+        # The publication time lasts until its moment, as seconds_until_next_publication()
+        # stores it.
+        timeout = 600 if key == index_key(version) else seconds_until(value) or 1
+        cache.set(key, value, timeout)
 
 
 def index_build():

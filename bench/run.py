@@ -2,7 +2,7 @@
 
 For each library size (1,000 and 10,000 generated poses on top of the fixtures, by default)
 it builds its own database (SQLite under var/bench/, or with DATABASE_URL=postgres://… a
-PostgreSQL database of its own, studio_bench), serves it with gunicorn (2 sync workers,
+PostgreSQL database of its own, studio_bench_<size>), serves it with gunicorn (2 sync workers,
 debug off, the Redis cache at BENCH_REDIS_URL, flushed before every run) and drives each
 scenario with wrk, every request a path picked at random from a list drawn from the
 database (bench/paths.py, bench/random_path.lua):
@@ -24,9 +24,10 @@ report goes to bench/results/<database>-<date>.md and bench/results/latest.md.
 
 Settings (environment): BENCH_SIZES (1000,10000), BENCH_SECONDS (5 a run), BENCH_ROUNDS (2),
 BENCH_CONNECTIONS (16), BENCH_TIMEOUT (10 s), BENCH_PORT (18765; the floor and Varnish take
-the next two), BENCH_REDIS_URL (redis://127.0.0.1:6379/9), BENCH_DATABASE (studio_bench),
-BENCH_DISTINCT (2000 searches, 2000 filter lists), BENCH_VCL (deploy/varnish/studio.vcl),
-BENCH_RESULTS (bench/results). See bench/README.md.
+the next two), BENCH_REDIS_URL (redis://127.0.0.1:6379/9), BENCH_DATABASE (studio_bench, a
+size's database studio_bench_<size>), BENCH_DISTINCT (2000 searches, 2000 filter lists),
+BENCH_INTERLEAVED (3 rounds), BENCH_VCL (deploy/varnish/studio.vcl), BENCH_RESULTS
+(bench/results). See bench/README.md.
 """
 
 import json
@@ -93,6 +94,11 @@ PAGES = (
     "/feeds/poses/",
 )
 
+# Rounds of in-process measures with the sizes taking turns, for the cost at one size
+# against the other (and the URLs of each list a round renders).
+INTERLEAVED = int(os.environ.get("BENCH_INTERLEAVED", "3"))
+INTERLEAVED_SAMPLE = 100
+INTERLEAVED_RENDERS = 11
 # Lists of distinct URLs rendered once each in process: the spread of uncached render times.
 SAMPLED = ("poses", "searches", "filters")
 # Issue 16's budget for an uncached search (and the list's filter counts) at 10,000 poses.
@@ -134,23 +140,25 @@ def main():
     engine = "PostgreSQL" if base_url.startswith("postgres") else "SQLite"
     varnish_missing = varnish_skip_reason()
     header = run_header(engine, base_url, varnish_missing)
-    sections, renders = [], {}
+    sections, renders, envs, path_lists = [], {}, {}, {}
     for size in SIZES:
-        env = benchmark_environment(size, base_url)
+        env = envs[size] = benchmark_environment(size, base_url)
         built = time.monotonic()
         reused = prepare_database(size, env)
         build_seconds = None if reused else time.monotonic() - built
-        lists = write_path_lists(env, WORK / f"paths-{size}")
+        lists = path_lists[size] = write_path_lists(env, WORK / f"paths-{size}")
+        flush_cache()
         renders[size] = measure_in_process(env, lists)
         with serving(env) as servers:
             results, failures, session_checked = drive(servers, lists, varnish_missing)
         sections += size_report(
             size, build_seconds, lists, results, failures, renders[size], session_checked
         )
+    rounds = interleaved(envs, path_lists) if len(SIZES) > 1 else []
     minutes = (time.monotonic() - started) / 60
     text = "\n".join(
         [*header, f"- **Took**: {minutes:.1f} minutes in all.", "", *sections]
-        + flat_cost_report(renders)
+        + flat_cost_report(rounds)
     )
     print(text)
     write_results(engine, text)
@@ -260,7 +268,8 @@ def benchmark_environment(size, base_url):
             sys.exit(
                 f"BENCH_DATABASE={DATABASE} would overwrite a database the bench does not own."
             )
-        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + f"/{DATABASE}"
+        # One database a size: the sizes take turns in the last measures (interleaved()).
+        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + f"/{DATABASE}_{size}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{WORK / f'studio-{size}.sqlite3'}"
     return env
@@ -292,8 +301,9 @@ def prepare_database(size, env):
 
         with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
             # FORCE: a render measure.py stopped may leave a backend behind.
-            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
+            name = url.rsplit("/", 1)[1]
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
     print(f"Building a library of {size:,} poses …", flush=True)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_poses", *FIXTURES)
@@ -331,6 +341,31 @@ def measure_in_process(env, lists):
         text=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def interleaved(envs, lists):
+    """The in-process measures again, the sizes taking turns, INTERLEAVED rounds: this
+    machine's speed drifts by a third within minutes, more than the growth to be measured,
+    so each round compares the sizes a minute apart at most, and the report gives the
+    median of the rounds' ratios and their range. Each turn starts from an empty cache
+    (the sizes share one Redis database)."""
+    rounds = []
+    for number in range(1, INTERLEAVED + 1):
+        print(f"Interleaved round {number} of {INTERLEAVED} …", flush=True)
+        turn = {}
+        # Every other round the other way round: a drift within a round favours neither.
+        for size in SIZES if number % 2 else reversed(SIZES):
+            flush_cache()
+            turn[size] = measure_in_process(
+                {
+                    **envs[size],
+                    "BENCH_SAMPLE": str(INTERLEAVED_SAMPLE),
+                    "BENCH_RENDERS": str(INTERLEAVED_RENDERS),
+                },
+                lists[size],
+            )
+        rounds.append(turn)
+    return rounds
 
 
 # The servers ------------------------------------------------------------------------------
@@ -757,30 +792,66 @@ def short(number):
     return f"{number:,.0f}" if number >= 10 else f"{number:.2g}"
 
 
-def flat_cost_report(renders):
-    if len(renders) < 2:
+def flat_cost_report(rounds):
+    """Each page's cost at the largest size against the smallest, from the interleaved
+    rounds: the median of the rounds' ratios, and their range."""
+    if not rounds:
         return []
-    small, large = min(renders), max(renders)
+    small, large = min(rounds[0]), max(rounds[0])
     lines = [
         f"## Cost at {large:,} poses against {small:,} (uncached render, target ≤ 1.2×)",
         "",
-        f"| page | ms at {small:,} | ms at {large:,} | ratio |",
-        "| --- | ---: | ---: | ---: |",
+        f"{len(rounds)} rounds of the in-process measures above, the sizes taking turns "
+        f"(each round renders every page {INTERLEAVED_RENDERS} times at each size, and "
+        f"{INTERLEAVED_SAMPLE} distinct URLs of each list; every other round starts with "
+        f"the larger size): ms are medians of the rounds, the ratio is the median of the "
+        "rounds' ratios, beside their lowest and highest.",
+        "",
+        f"| page | ms at {small:,} | ms at {large:,} | ratio | rounds' ratios |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for path in renders[small]["pages"]:
-        before = renders[small]["pages"][path].get("render_ms")
-        after = renders[large]["pages"][path].get("render_ms")
-        if before is None or after is None:
-            shown = [f"{ms:.1f}" if ms is not None else "over 30 s" for ms in (before, after)]
-            lines.append(f"| `{path}` | {shown[0]} | {shown[1]} | |")
-            continue
-        lines.append(f"| `{path}` | {before:.1f} | {after:.1f} | {after / before:.2f} |")
-    for name in renders[small]["samples"]:
-        before = renders[small]["samples"][name]["p50_ms"]
-        after = renders[large]["samples"][name]["p50_ms"]
-        lines.append(
-            f"| distinct {name}, median | {before:.1f} | {after:.1f} | {after / before:.2f} |"
+
+    def row(label, before, after):
+        if None in before or None in after:
+            return f"| {label} | | | | a render over 30 s |"
+        ratios = sorted(b / a for a, b in zip(before, after, strict=True))
+        return (
+            f"| {label} | {statistics.median(before):.1f} | {statistics.median(after):.1f} "
+            f"| {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} |"
         )
+
+    for path in rounds[0][small]["pages"]:
+        lines.append(
+            row(
+                f"`{path}`",
+                [turn[small]["pages"][path].get("render_ms") for turn in rounds],
+                [turn[large]["pages"][path].get("render_ms") for turn in rounds],
+            )
+        )
+    for name in rounds[0][small]["samples"]:
+        for figure in ("p50_ms", "p95_ms"):
+            lines.append(
+                row(
+                    f"distinct {name}, {figure[:3]}",
+                    [turn[small]["samples"][name][figure] for turn in rounds],
+                    [turn[large]["samples"][name][figure] for turn in rounds],
+                )
+            )
+    budget = [
+        f"{turn[large]['samples'][name][figure]:.1f}"
+        for name in ("searches", "filters")
+        for figure in ("p50_ms", "p95_ms")
+        for turn in rounds
+    ]
+    per_round = len(rounds)
+    lines += [
+        "",
+        f"Issue 16's budget at {large:,} poses in each round (p50 ≤ 30 ms, p95 ≤ 80 ms): "
+        f"searches p50 {', '.join(budget[:per_round])}, p95 "
+        f"{', '.join(budget[per_round : 2 * per_round])}; filters p50 "
+        f"{', '.join(budget[2 * per_round : 3 * per_round])}, p95 "
+        f"{', '.join(budget[3 * per_round :])} ms.",
+    ]
     return [*lines, ""]
 
 

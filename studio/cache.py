@@ -114,8 +114,12 @@ def renew_version():
         logger.exception("Page cache unavailable: could not renew the library version")
 
 
+def next_publication_key(version):
+    return f"library:next-publication:{version}"
+
+
 def seconds_until_next_publication(version):
-    key = f"library:next-publication:{version}"
+    key = next_publication_key(version)
     next_at = cache.get(key)
     if next_at is None:
         # One query for all; the parts of a compound query take no ordering of their own.
