@@ -299,13 +299,13 @@ class Browse:
         # Read by primary key, then checked: a card never shows a pose the index holds by
         # mistake. (With the public filter in the same query, SQLite would walk every
         # published pose in the list's index instead of reading 24 rows: 2-8 ms at 10,000.)
-        poses = (
-            Pose.objects.filter(pk__in=ids)
-            .for_cards()
-            .only(*CARD_FIELDS, "status", "published_at")
-            .order_by()
-        )
-        by_id = {pose.pk: pose for pose in poses if pose.is_published}
+        # Their pose types from the index too: one query (and its ORM work) fewer.
+        poses = Pose.objects.filter(pk__in=ids).only(*CARD_FIELDS, "status", "published_at")
+        by_id = {}
+        for pose in poses.order_by():
+            if pose.is_published and (types := self.index.type_labels(pose.pk)) is not None:
+                pose.card_types = types
+                by_id[pose.pk] = pose
         return self.with_guidance([by_id[pk] for pk in ids if pk in by_id])
 
     def with_guidance(self, cards):

@@ -211,6 +211,14 @@ class FacetIndex:
     def avoid(self):
         return self.guidance[SafetyNote.Kind.AVOID]
 
+    def type_labels(self, pk):
+        """A pose's pose types' labels, by name (what its card shows), or None for a pose
+        not in this index."""
+        if (i := self.position.get(pk)) is None:
+            return None
+        place, having = 1 << i, self.having["type"]
+        return [label for slug, label in self.labels["type"] if having.get(slug, 0) & place]
+
     def strictest_guidance(self, pk, condition_slugs):
         """What PoseQuerySet.safe_for() says of a pose it lists: "modify" or "caution" for
         one of the conditions (the stricter first), or None."""

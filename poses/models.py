@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, F, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from markdownx.models import MarkdownxField
@@ -750,6 +751,12 @@ class Pose(Publishable):
 
     def __str__(self):
         return f"{self.sanskrit_name} ({self.english_name})"
+
+    @cached_property
+    def card_types(self):
+        """Its pose types' labels, by name, as its card shows them: from pose_types (which
+        for_cards() prefetches), unless the list set them from the facet index."""
+        return [pose_type.label for pose_type in self.pose_types.all()]
 
     def get_absolute_url(self):
         return reverse("poses:detail", kwargs={"slug": self.slug})

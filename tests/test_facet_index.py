@@ -44,6 +44,8 @@ def what_a_student_sees(url):
     assert response.status_code == 200, url
     return {
         "cards": card_names(response),
+        # Each card's level and pose types (the index names the types of its cards).
+        "card_meta": [p.text for p in page_elements(response, "p", class_="pose-card__meta")],
         "count": result_count(response),
         # A list that finds nothing has no filters to offer.
         "choices": facet_choices(response) if page_elements(response, "aside") else None,
