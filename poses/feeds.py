@@ -19,7 +19,7 @@ class NewPosesFeed(Feed):
         return edge.tagged("poses")(super().__call__)(request, *args, **kwargs)
 
     def items(self):
-        return Pose.objects.published().order_by("-published_at")[: self.size]
+        return Pose.objects.newest_first()[: self.size]
 
     def item_title(self, pose):
         return f"{pose.sanskrit_name} ({pose.english_name})"

@@ -26,9 +26,7 @@ class HomeView(ReadOnlyView, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            featured_poses=Pose.objects.published()
-            .for_cards()
-            .order_by("-published_at")[: self.featured_count],
+            featured_poses=Pose.objects.newest_first().for_cards()[: self.featured_count],
             pose_count=published_count(),
             **kwargs,
         )

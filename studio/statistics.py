@@ -4,7 +4,10 @@ PostgreSQL's planner chooses by table statistics, which autovacuum refreshes onl
 after rows arrive. Right after thousands of poses are imported it still believes the tables
 small, and can plan a search as a loop over every pose (seconds instead of milliseconds).
 Commands that write in bulk call `refresh_statistics()` once they have committed. SQLite
-keeps no statistics unless asked, and plans well without them here: nothing to do there.
+keeps no statistics unless asked and plans by fixed guesses, which once took the list's
+index (status first) to read 24 cards by id; the public pages' queries are written so that
+those guesses find the right index (`tests/test_query_counts.py` EXPLAINs the list pages'),
+so there is nothing to refresh there.
 """
 
 from django.apps import apps
