@@ -26,7 +26,8 @@ from poses.models import (
     Style,
     Synonym,
     guidance_says,
-    named_ids,
+    names_and_typos,
+    rank_names,
     search_head,
     search_match_ids,
     search_matches,
@@ -58,9 +59,6 @@ CONDITION_WORDS = frozenset(
     ]
 )
 MAX_VALUE_LENGTH = 100
-# A search whose matches' head has more poses than this is ranked by subqueries, not among a
-# list of ids (SQLite takes at most 32,766 parameters in a statement).
-MAX_RANKED_BY_ID = 20_000
 # Parameters that may be given more than once, each value narrowing the list further
 # (`?safe_for=knee-injury&safe_for=pregnancy`); the others keep their last value.
 REPEATABLE = {"safe_for": 5}
@@ -149,10 +147,10 @@ class ListedPoses:
 
 class CountedPoses:
     """A queryset whose count is known already (from the facet index): the paginator reads
-    only the slice it shows, each passed through `finish` (a list of poses in, out)."""
+    only the slice it shows."""
 
-    def __init__(self, poses, count, finish=list):
-        self.poses, self._count, self.finish = poses, count, finish
+    def __init__(self, poses, count):
+        self.poses, self._count = poses, count
 
     def count(self):
         return self._count
@@ -161,7 +159,7 @@ class CountedPoses:
         return self._count
 
     def __getitem__(self, key):
-        return self.finish(list(self.poses[key]))
+        return list(self.poses[key])
 
 
 @dataclass
@@ -261,7 +259,7 @@ class Browse:
     def ranked(self, matching):
         """A search's matches (`matching`, a set of the index) in search()'s order."""
         match_all = not self.matches_any_word
-        head, tagged = search_head(
+        head, tagged, in_names = search_head(
             self.query,
             synonyms=self.synonyms,
             match_all=match_all,
@@ -269,17 +267,17 @@ class Browse:
             named=self.named,
         )
         head = matching & self.index.bits_of_ids(head)
-        if head.bit_count() > MAX_RANKED_BY_ID:
-            poses = self.poses().for_cards()
-            return CountedPoses(poses, matching.bit_count(), finish=self.with_guidance)
-        # The head ranked by search() itself, among its poses named by id; the rest by
-        # tier (tags, then text), then in the list's order, by name (see search_head).
-        ranked = Pose.objects.search(
+        # The head ranked as search() ranks it, from the index's names and the lookups
+        # made already; the rest by tier (tags, then text), then in the list's order, by
+        # name (see search_head).
+        ranked = rank_names(
             self.query,
+            self.index.name_rows(head),
             synonyms=self.synonyms,
-            match_all=match_all,
-            among=self.index.ids_in_order(head),
-        ).values_list("pk", "match_tier")
+            typo=self.typo,
+            in_names=in_names,
+            tagged=tagged,
+        )
         tiers = {}
         for pk, tier in ranked:
             tiers.setdefault(min(tier, TAGS_TIER + 1), []).append(pk)
@@ -487,9 +485,18 @@ class Browse:
         return self.index.condition_objects if self.index else list(Condition.objects.all())
 
     @cached_property
+    def names_and_typos(self):
+        """The poses the query names (as a name or a span of one; a typo away): read once."""
+        return names_and_typos(self.query)
+
+    @property
     def named(self):
-        """The poses the query names (as a name, a span of one, a typo away): read once."""
-        return named_ids(self.query)
+        by_name, typo = self.names_and_typos
+        return by_name | typo
+
+    @property
+    def typo(self):
+        return self.names_and_typos[1]
 
     @cached_property
     def safe_for_conditions(self):

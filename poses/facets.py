@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.functions import Length
 
 from poses.models import (
     BodyArea,
@@ -69,6 +70,17 @@ def bits_of_ids(ids, position, size):
     return bits_of(places, size + 1) & ((1 << size) - 1)  # place `size`: not listed
 
 
+def places_of(bits, stop=None):
+    """The places of a set's bits, lowest first (the first `stop` of them)."""
+    digits = f"{bits:b}"[::-1]  # place i is character i
+    found = []
+    i = digits.find("1")
+    while i >= 0 and (stop is None or len(found) < stop):
+        found.append(i)
+        i = digits.find("1", i + 1)
+    return found
+
+
 def lines_of(texts):
     """(text, starts): the texts as one text of a line each, and where each line starts."""
     text = "".join(f"{line}\n" for line in texts)
@@ -97,6 +109,7 @@ def lines_containing(lines, part):
 class FacetIndex:
     ids: list[int]  # the published poses, in the list's order: bit i is ids[i]
     names: list[tuple[str, str, str]]  # their English, Sanskrit and other names' search keys
+    name_lengths: list[tuple[int, int]]  # their English and Sanskrit names' lengths
     everything: int
     # parameter -> value -> the poses with it ("level", "type", "style", "stretches", …)
     having: dict[str, dict[str, int]]
@@ -132,11 +145,18 @@ class FacetIndex:
         published = Pose.objects.published()
         rows = list(
             published.order_by("sanskrit_name", "pk").values_list(
-                "pk", "level", "english_key", "sanskrit_key", "other_name_keys"
+                "pk",
+                "level",
+                "english_key",
+                "sanskrit_key",
+                "other_name_keys",
+                Length("english_name"),
+                Length("sanskrit_name"),
             )
         )
         ids = [pk for pk, *_ in rows]
-        names = [(english, sanskrit, others) for _, _, english, sanskrit, others in rows]
+        names = [(english, sanskrit, others) for _, _, english, sanskrit, others, *_ in rows]
+        name_lengths = [(english, sanskrit) for *_, english, sanskrit in rows]
         position = {pk: i for i, pk in enumerate(ids)}
         having = {
             "level": {
@@ -167,6 +187,7 @@ class FacetIndex:
         return cls(
             ids=ids,
             names=names,
+            name_lengths=name_lengths,
             everything=(1 << len(ids)) - 1,
             having=having,
             labels=labels,
@@ -256,24 +277,24 @@ class FacetIndex:
         places = lines_containing(names, key) | lines_containing(others, f"|{key}|")
         return [self.ids[i] for i in sorted(places)]
 
+    def name_rows(self, bits):
+        """What rank_names() reads of the poses of a set, in the list's order: (id, English
+        key, Sanskrit key, other names' keys, English name's length, Sanskrit name's
+        length)."""
+        return [(self.ids[i], *self.names[i], *self.name_lengths[i]) for i in places_of(bits)]
+
     def bits_of_ids(self, ids):
         """The set of these poses (ids of poses not listed are left out)."""
         return bits_of_ids(ids, self.position, len(self.ids))
 
     def ids_in_order(self, bits, start=0, stop=None):
         """The poses of a set, in the list's order, from the `start`th to the `stop`th."""
-        places = f"{bits:b}"[::-1]  # place i is character i
-        found = []
-        i = places.find("1")
-        while i >= 0 and (stop is None or len(found) < stop):
-            found.append(self.ids[i])
-            i = places.find("1", i + 1)
-        return found[start:]
+        return [self.ids[i] for i in places_of(bits, stop)][start:]
 
 
 # The layout of the index: part of its key in the cache, so that an index pickled by an
 # older release is never loaded by a newer one.
-FORMAT = 3
+FORMAT = 4
 
 # This process's index, with the version it was built for (one tuple: read at once).
 _current = (None, None)

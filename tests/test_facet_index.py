@@ -221,3 +221,68 @@ def test_names_containing_finds_a_key_in_a_name_or_a_whole_other_name_in_list_or
     assert found("zorb tree pose") == places(last)  # the last pose's name
     assert found("mukhasana zorblarj") == []  # never across two poses
     assert found("dog zorbla") == []  # nor across a pose's two names
+
+
+RANKED_QUERIES = [
+    # names, whole and in part, in other spellings, one typo away, inside a longer query
+    "janusirsasana",
+    "janu",
+    "head to knee",
+    "head to knee pose",
+    "jaanu shirshasana",
+    "janusirsasan",
+    "ardha janusirsasana",
+    "paschimotanasana",
+    "asana",
+    "pose",
+    # kinds, body areas, levels, intents, several words, words in any order
+    "forward bend",
+    "seated forward bend",
+    "bend forward",
+    "stretch",
+    "hamstring stretch",
+    "twists for beginners",
+    "beginner",
+    "calm strong",
+    "knee",
+    "the",
+]
+
+
+@pytest.mark.usefixtures("varied_library")
+def test_searches_rank_their_matches_as_search_does():
+    """A list ranks a search's matches in memory (rank_names(), from the facet index and
+    the lookups it made already): the whole list, every match in its place, is search()'s
+    own order, computed by the database."""
+    from django.http import QueryDict
+
+    from poses.browse import Browse
+    from poses.models import Pose
+
+    # Poses for the tiers the library's names seldom reach: another name starting with the
+    # query, a whole name inside a longer query, the query in the text only.
+    make_pose(sanskrit_name="Plumasana", english_name="Plum Pose")
+    make_pose(sanskrit_name="Ardha Plumasana", english_name="Half Plum Pose")
+    make_pose(sanskrit_name="Bendasana", english_name="Bend Pose", other_names="Plum bend")
+    make_pose(
+        sanskrit_name="Kiwasana", english_name="Kiwi Pose", summary="A practice before Plumasana."
+    )
+    cache.clear()
+    compared = 0
+    for query in [*RANKED_QUERIES, "plum", "plumasana practice", "plum bend", "plumasan"]:
+        browse = Browse.from_query_dict(QueryDict(f"q={query}"))
+        listed = browse.listed()
+        in_memory = []
+        for segment, _ in listed.segments:
+            if isinstance(segment, list):
+                in_memory += segment
+            else:
+                in_memory += browse.index.ids_in_order(segment)
+        by_search = list(
+            Pose.objects.published()
+            .search(query, match_all=not browse.matches_any_word)
+            .values_list("pk", flat=True)
+        )
+        assert in_memory == by_search, query
+        compared += len(by_search)
+    assert compared > 200
