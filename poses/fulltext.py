@@ -106,6 +106,19 @@ def matching_ids(terms: list[Term], *, columns=None, match_all=True) -> RawSQL:
     raise NotSupportedError(f"No full-text search on {connection.vendor}.")
 
 
+def names_with_a_word_starting(prefix) -> RawSQL:
+    """SQLite: a subquery of the ids of poses with a word of their names starting with
+    `prefix` (letters and digits), from the full-text index's sorted words: the candidates
+    for spelling suggestions, where a LIKE over every pose's names read the whole table
+    whenever few names had such a word."""
+    if connection.vendor != "sqlite":
+        raise NotSupportedError("PostgreSQL suggests by trigrams (PoseQuerySet.closest_to).")
+    return RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+        (f"{{search_names}} : {prefix}*",),
+    )
+
+
 # The index itself: created by migration 0016, checked after every migrate.
 
 SQLITE_COLUMNS = "search_names, search_tags, search_text"
