@@ -361,7 +361,7 @@ class PoseQuerySet(PublishableQuerySet):
         """Just what a pose card shows."""
         return self.only(*CARD_FIELDS).prefetch_related("pose_types")
 
-    def search(self, query, *, synonyms=None, match_all=True, among=None):
+    def search(self, query, *, synonyms=None, match_all=True):
         """Poses matching the query's words or one of their names in any spelling, best
         match first (see poses/search.py and poses/fulltext.py).
 
@@ -374,9 +374,8 @@ class PoseQuerySet(PublishableQuerySet):
         short name before a long one ("tree": Tree Pose before Triangle Pose); then
         alphabetical. These are column comparisons, computed for the matches only, not a
         score per row of the library.
-        With match_all=False, any word is enough (for when no pose has them all).
-        `among`: the ids of the matches when the caller has them already (poses/browse.py,
-        from search_match_ids): the ranking then reads those rows by id.
+        With match_all=False, any word is enough (for when no pose has them all). The
+        list ranks in memory in the same order (rank_names()), where the facet index is.
         """
         key = search_key(query)
         if not key:
@@ -388,10 +387,7 @@ class PoseQuerySet(PublishableQuerySet):
         typo = Q(pk__in=SearchKey.objects.filter(key__in=typo_probes(key)).values("pose_id"))
         spans = query_spans(query)
         name_within_query = Q(english_key__in=spans) | Q(sanskrit_key__in=spans)
-        if among is None:
-            found = search_matches(query, synonyms=synonyms, match_all=match_all)
-        else:
-            found = among
+        found = search_matches(query, synonyms=synonyms, match_all=match_all)
         if not terms:  # only stop words: names alone can match
             return (
                 self.filter(pk__in=found)
