@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Value
 
 from poses.facets import current_index
-from poses.fulltext import through_the_index
+from poses.fulltext import through_the_index, word_sets
 from poses.models import (
     CARD_FIELDS,
     TAGS_TIER,
@@ -28,8 +28,6 @@ from poses.models import (
     guidance_says,
     names_and_typos,
     rank_names,
-    search_head,
-    search_match_ids,
     search_matches,
 )
 from poses.search import plain_words, query_terms, search_key
@@ -258,18 +256,17 @@ class Browse:
 
     def ranked(self, matching):
         """A search's matches (`matching`, a set of the index) in search()'s order."""
-        match_all = not self.matches_any_word
-        head, tagged, in_names = search_head(
-            self.query,
-            synonyms=self.synonyms,
-            match_all=match_all,
-            names_containing=self.index.names_containing,
-            named=self.named,
-        )
+        # The head: every pose search() may put above TAGS_TIER (the query as a name, a
+        # span of it as one, a name a typo away, the words in the names) and every pose with
+        # the query in its English or Sanskrit name, or as a whole other name. search() ranks
+        # any other match by its tier alone (TAGS_TIER if tagged, else the next), then by
+        # name: so the head ranked as search() ranks it, from the index's names and the
+        # lookups made already, and the rest by tier, then in the list's order (by name),
+        # is search()'s order.
+        _, in_names, tagged = self.word_sets(match_all=not self.matches_any_word)
+        head = self.named | in_names
+        head.update(self.index.names_containing(search_key(self.query)))
         head = matching & self.index.bits_of_ids(head)
-        # The head ranked as search() ranks it, from the index's names and the lookups
-        # made already; the rest by tier (tags, then text), then in the list's order, by
-        # name (see search_head).
         ranked = rank_names(
             self.query,
             self.index.name_rows(head),
@@ -319,14 +316,22 @@ class Browse:
         return self.match_bits(match_all=not self.matches_any_word)
 
     def match_bits(self, *, match_all):
-        """The search's matches (with every word, or any), from the index: read once each."""
+        """The search's matches (with every word, or any), from the index: what
+        search_matches() finds, the poses it names and those with its words."""
         found = self.__dict__.setdefault("_match_bits", {})
         if match_all not in found:
+            anywhere, _, _ = self.word_sets(match_all=match_all)
+            found[match_all] = self.index.bits_of_ids(self.named | anywhere)
+        return found[match_all]
+
+    def word_sets(self, *, match_all):
+        """The poses with the query's words (every one, or any) anywhere, in their names,
+        in their names or tags (poses/fulltext.py): read once each."""
+        found = self.__dict__.setdefault("_word_sets", {})
+        if match_all not in found:
             with through_the_index():
-                ids = search_match_ids(
-                    self.query, synonyms=self.synonyms, match_all=match_all, named=self.named
-                )
-            found[match_all] = self.index.bits_of_ids(ids)
+                terms = query_terms(self.query, self.synonyms)
+                found[match_all] = word_sets(terms, match_all=match_all)
         return found[match_all]
 
     def matching_bits(self, *, ignoring=None, searching=True):

@@ -268,7 +268,7 @@ class FacetIndex:
 
     def names_containing(self, key):
         """The poses with `key` in their English or Sanskrit name's key, or as a whole other
-        name (what search_head() asks of every name), in the list's order. str.find() over
+        name (what a search's head takes in: poses/browse.py), in the list's order. str.find() over
         one text of all the names: a few hundred microseconds at 10,000 poses, where a
         Python loop over each pose's names took 3 ms."""
         if not key:

@@ -195,16 +195,9 @@ def search_matches(query, *, synonyms, match_all=True):
     return found[0].union(*found[1:], all=True)
 
 
-def named_ids(query):
-    """The poses a query names: its key or a span of it as an English or Sanskrit name, or
-    a name one typo away. Two indexed lookups, shared by search_match_ids and search_head."""
-    by_name, typo = names_and_typos(query)
-    return by_name | typo
-
-
 def names_and_typos(query):
-    """named_ids(), in two sets: (the poses with the query's key or a span of it as their
-    English or Sanskrit name, those with a name one typo away)."""
+    """The poses a query names, in two sets: (those with its key or a span of it as their
+    English or Sanskrit name, those with a name one typo away). Two indexed lookups."""
     key = search_key(query)
     spans = query_spans(query)
     names = Q(english_key=key) | Q(sanskrit_key=key)
@@ -220,54 +213,8 @@ def names_and_typos(query):
     return by_name, typo
 
 
-def search_match_ids(query, *, synonyms, match_all=True, named=None):
-    """The same ids as search_matches(), as a set, each lookup run on its own: the
-    full-text index's rowids are read as they are, not joined back to the poses (at 10,000
-    matches that join cost ten times the full-text search itself). Published or not: the
-    caller intersects them with what it lists. `named`: named_ids(query), if read already."""
-    ids = set(named_ids(query) if named is None else named)
-    if terms := query_terms(query, synonyms):
-        ids |= read_ids(matching_ids(terms, match_all=match_all))
-    return ids
-
-
 # search()'s tiers from this one on: poses found by their tags, then by their text.
 TAGS_TIER = 6
-
-
-def read_ids(subquery):
-    with connection.cursor() as cursor:
-        cursor.execute(subquery.sql, subquery.params)
-        return {row[0] for row in cursor.fetchall()}
-
-
-def search_head(query, *, synonyms, names_containing, named, match_all=True):
-    """What the list needs to rank search()'s matches without ranking each in SQL (poses/
-    browse.py): (head, tagged, in_names). `head` holds every pose search() may put above
-    TAGS_TIER and every pose with the query in its English or Sanskrit name; search() ranks
-    any other match by its tier alone (TAGS_TIER if it is in `tagged`, else the next), then
-    by name. Ranking the head as search() does (rank_names()) and the rest by name gives
-    search()'s order. `in_names`: the poses with the query's words in their names.
-
-    `names_containing(key)`: the ids of the poses with the key in their English or Sanskrit
-    key, or as a whole other name (poses/facets.py keeps the names). `named`: named_ids()
-    of the query, read already: with it, the database is asked only for the words."""
-    # The query as a name, a span of it as one, a name a typo away, or in a name.
-    head = set(named) | set(names_containing(search_key(query)))
-    return search_head_words(query, synonyms, match_all, head)
-
-
-def search_head_words(query, synonyms, match_all, head):
-    """search_head()'s full-text part: (head, tagged, in_names). The head gains the poses
-    with the words in their names (`in_names`); `tagged` is those with them in their names
-    or tags."""
-    tagged, in_names = set(), set()
-    if terms := query_terms(query, synonyms):
-        in_names = read_ids(matching_ids(terms, columns=["search_names"], match_all=match_all))
-        head |= in_names
-        columns = ["search_names", "search_tags"]
-        tagged = read_ids(matching_ids(terms, columns=columns, match_all=match_all))
-    return head, tagged, in_names
 
 
 def rank_names(query, poses, *, synonyms, typo, in_names, tagged):
@@ -278,7 +225,7 @@ def rank_names(query, poses, *, synonyms, typo, in_names, tagged):
 
     `poses`: (id, English key, Sanskrit key, other names' keys, English name's length,
     Sanskrit name's length) in the list's order (Sanskrit name, then id): search()'s last
-    tie-break. The sets are the full-text and typo lookups' answers (search_head_words(),
+    tie-break. The sets are the full-text and typo lookups' answers (fulltext.word_sets(),
     names_and_typos()). Returns [(id, tier)], best first; tests/test_facet_index.py
     compares it with search()."""
     key = search_key(query)

@@ -191,7 +191,7 @@ def test_with_the_index_warm_a_filtered_list_reads_only_its_page(client):
 
 
 def test_names_containing_finds_a_key_in_a_name_or_a_whole_other_name_in_list_order():
-    """What search_head() asks of every name, answered from the index's text of all the
+    """What a search asks of every name, answered from the index's text of all the
     names: in the English or Sanskrit key, or one of the other names whole, never across
     two poses' names or in part of another name."""
     first = make_pose(
