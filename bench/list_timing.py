@@ -32,8 +32,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.measure import clear_pages  # noqa: E402
 from poses.models import BodyArea, Condition, Level, Pose, PoseType, Style  # noqa: E402
+from tests.work import clear_pages  # noqa: E402
 
 # What students type: names of shapes, body areas, kinds of pose, intents.
 SEARCH_TEXT = (

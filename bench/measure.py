@@ -26,13 +26,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from poses.facets import FacetIndex, index_key  # noqa: E402
-from studio.cache import VERSION_KEY, next_publication_key, seconds_until  # noqa: E402
+from poses.facets import FacetIndex  # noqa: E402
+from tests.work import clear_pages  # noqa: E402
 
 RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
 # A slow page gets fewer renders rather than holding the run for minutes: the first, uncached
@@ -93,24 +92,6 @@ def render(client, path):
         response = None
     # Counted at once: the captured list is a view of a log the next request clears.
     return response, time.perf_counter() - started, len(captured)
-
-
-def clear_pages():
-    """Forget every stored page, and keep what lasts for the library's version until the
-    next change, as on a site in use: the facet index (poses/facets.py; its build is
-    measured on its own, `index_build`) and the time of the next scheduled publication."""
-    version = cache.get(VERSION_KEY)
-    kept = {}
-    if version:
-        kept = cache.get_many([index_key(version), next_publication_key(version)])
-    cache.clear()
-    if kept:
-        cache.set(VERSION_KEY, version, None)
-    for key, value in kept.items():
-        # The publication time lasts until its moment, as seconds_until_next_publication()
-        # stores it.
-        timeout = 600 if key == index_key(version) else seconds_until(value) or 1
-        cache.set(key, value, timeout)
 
 
 def index_build():

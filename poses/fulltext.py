@@ -137,16 +137,16 @@ def word_sets(terms: list[Term], *, match_all=True):
     return tuple(found)
 
 
-def names_with_a_word_starting(prefix) -> RawSQL:
-    """SQLite: a subquery of the ids of poses with a word of their names starting with
-    `prefix` (letters and digits), from the full-text index's sorted words: the candidates
-    for spelling suggestions, where a LIKE over every pose's names read the whole table
-    whenever few names had such a word."""
+def names_with_a_word_starting(prefix, limit) -> RawSQL:
+    """SQLite: a subquery of the ids of the first `limit` poses (by id) with a word of their
+    names starting with `prefix` (letters and digits), from the full-text index's sorted
+    words: the candidates for spelling suggestions, where a LIKE over every pose's names read
+    the whole table whenever few names had such a word."""
     if connection.vendor != "sqlite":
         raise NotSupportedError("PostgreSQL suggests by trigrams (PoseQuerySet.closest_to).")
     return RawSQL(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-        (f"{{search_names}} : {prefix}*",),
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid LIMIT %s",
+        (f"{{search_names}} : {prefix}*", limit),
     )
 
 

@@ -35,7 +35,7 @@ def suggested_poses(query, conditions=(), limit=3):
     if conditions:
         return []
     key = search_key(query)
-    poses = Pose.objects.published().closest_to(query, limit=limit * 2)
+    poses = Pose.objects.closest_to(query, limit=limit * 2)
     return [pose for pose in poses if spelled_alike(key, pose)][:limit]
 
 

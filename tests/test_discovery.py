@@ -235,9 +235,18 @@ def test_the_sitemap_lists_every_published_pose_with_its_last_change(client):
     assert lastmod == updated_at.isoformat()
 
 
-def test_drafts_and_scheduled_poses_are_not_in_the_sitemap(client):
+@pytest.fixture(params=["facet index", "no shared cache"])
+def sitemap_source(request, settings):
+    """The sitemap reads its poses from the facet index, or without one (no shared cache,
+    settings.PAGE_CACHE off) from the table by primary key."""
+    settings.PAGE_CACHE = request.param == "facet index"
+
+
+def test_drafts_and_scheduled_poses_are_not_in_the_sitemap(client, sitemap_source):
     draft, scheduled = make_draft(), scheduled_pose()
+    public = make_pose()
     entries = sitemap_entries(client)
+    assert f"http://testserver{public.get_absolute_url()}" in entries
     assert f"http://testserver{draft.get_absolute_url()}" not in entries
     assert f"http://testserver{scheduled.get_absolute_url()}" not in entries
 
@@ -292,9 +301,10 @@ def test_a_feed_entry_links_to_the_pose_page(client):
     assert f"http://testserver{pose.get_absolute_url()}" in links
 
 
-def test_the_sitemap_is_an_index_of_pages_of_a_bounded_size(client, monkeypatch):
+def test_the_sitemap_is_an_index_of_pages_of_a_bounded_size(client, monkeypatch, sitemap_source):
     monkeypatch.setattr(PoseSitemap, "limit", 2)
     poses = [make_pose() for _ in range(5)]
+    make_draft()  # counted by neither
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
     sections = [location.text for location in index.iter(f"{SITEMAP}loc")]
     assert sections == [
@@ -306,3 +316,8 @@ def test_the_sitemap_is_an_index_of_pages_of_a_bounded_size(client, monkeypatch)
     entries = sitemap_entries(client)
     assert {f"http://testserver{pose.get_absolute_url()}" for pose in poses} <= set(entries)
     assert client.get("/sitemap-poses.xml?p=4").status_code == 404
+    listed = []
+    for page in ("", "?p=2", "?p=3"):
+        root = ElementTree.fromstring(client.get(f"/sitemap-poses.xml{page}").content)
+        listed += [location.text for location in root.iter(f"{SITEMAP}loc")]
+    assert sorted(listed) == sorted(f"http://testserver{pose.get_absolute_url()}" for pose in poses)

@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from poses.models import Pose
+from poses.sitemaps import PoseSitemap
 from studio.publishing import Publishable
 from tests.factories import make_draft, make_pose
 from tests.pages import queries_for
+from tests.work import clear_pages, work_of
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,68 @@ def test_newest_first_lists_the_public_poses_newest_first(move_clock):
     move_clock(now + timedelta(days=2))
     assert list(Pose.objects.newest_first()) == [scheduled, newer, older]
     assert set(Publishable.Status.values) == {"draft", "published"}  # what "not a draft" means
+
+
+FIXTURES = [
+    "fixtures/janusirsasana.json",
+    "fixtures/starter_library.json",
+    "fixtures/more_poses.json",
+    "fixtures/sample_sequence.json",
+]
+# Pages whose work must not grow with the library: a search whose matches do not grow, one
+# with a typo, a miss (spelling suggestions), lists with 24 cards at both sizes. Not the
+# sitemap index, which names one sitemap per PoseSitemap.limit poses by design.
+WORK_PAGES = [
+    "/",
+    "/poses/",
+    "/poses/?page=2",
+    "/poses/janusirsasana/",
+    "/poses/janusirsasana.json",
+    "/poses/?level=beginner",
+    "/poses/?safe_for=knee-injury&safe_for=pregnancy",
+    "/poses/?q=janusirsasana",
+    "/poses/?q=janusirsasanna",
+    "/poses/?q=xqzzyv",
+    "/sequences/",
+    "/sequences/sun-salutation-a/",
+    "/sitemap-poses.xml",
+    "/feeds/poses/",
+]
+
+
+def test_public_pages_do_the_same_work_with_200_or_2000_poses(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Counted, not timed (tests/work.py): the lines of Python and the database's own work
+    (SQLite's VM instructions, the rows of PostgreSQL's plans) of each page, uncached with the facet
+    index warm, grow by at most 1.2x when the library grows tenfold. Timings on this machine
+    move by a third; these counts do not. (The sitemap page at 2,000 poses once sorted every
+    public pose by slug, 7x the work; a search that found nothing read every name starting
+    like it for spelling suggestions, 6x.)"""
+    monkeypatch.setattr(PoseSitemap, "limit", 50)  # a full sitemap page at both sizes
+    with django_capture_on_commit_callbacks(execute=True):  # indexed for search at commit
+        call_command("load_poses", *FIXTURES, verbosity=0)
+    call_command("generate_poses", 200, verbosity=0)
+
+    def work():
+        cache.clear()
+        client.get("/poses/")  # the facet index, built once a change, kept by clear_pages()
+        measured = {}
+        for url in WORK_PAGES:
+            clear_pages()
+            client.get(url)  # what a process loads once (templates, vocabulary)
+            clear_pages()
+            measured[url] = work_of(client, url)
+        return measured
+
+    small = work()
+    call_command("generate_poses", 1800, verbosity=0)
+    large = work()
+    grown = {
+        url: (
+            round(large[url].python_lines / small[url].python_lines, 2),
+            round(large[url].database / small[url].database, 2),
+        )
+        for url in WORK_PAGES
+    }
+    assert {url: ratios for url, ratios in grown.items() if max(ratios) > 1.2} == {}
