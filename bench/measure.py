@@ -26,12 +26,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from poses.facets import FacetIndex  # noqa: E402
-from tests.work import clear_pages  # noqa: E402
+from poses.models import Condition, Pose  # noqa: E402
+from tests.work import clear_pages, work_of  # noqa: E402
 
 RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
 # A slow page gets fewer renders rather than holding the run for minutes: the first, uncached
@@ -150,14 +152,43 @@ def sample(client, paths):
     }
 
 
+def student_client():
+    """A client that chose two conditions on "Safe for me", as a student does."""
+    student = Client(HTTP_HOST="127.0.0.1")
+    slugs = list(Condition.objects.order_by("slug").values_list("slug", flat=True)[:2])
+    student.post("/safe-for-me/", {"conditions": slugs})
+    assert settings.SESSION_COOKIE_NAME in student.cookies, "no session for the student"
+    return student
+
+
+def counted(clients, pages):
+    """The work of each page, counted (tests/work.py): "pose:<id>" is that pose's page,
+    "student:<path>" the path for a student with conditions chosen. The same pages at both
+    sizes: the generated poses' ids and content do not depend on the library's size."""
+    figures = {}
+    for page in pages:
+        who, path = ("student", page[8:]) if page.startswith("student:") else ("anonymous", page)
+        if path.startswith("pose:"):
+            path = Pose.objects.get(pk=int(path.removeprefix("pose:"))).get_absolute_url()
+        client = clients[who]
+        clear_pages()
+        client.get(path)  # what the process loads once
+        clear_pages()
+        figures[page] = {"path": path, **work_of(client, path).as_dict()}
+    return figures
+
+
 if __name__ == "__main__":
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/")  # the process's first request loads what every later one reuses
-    pages, samples = {}, {}
+    pages, samples, work = {}, {}, {}
     for argument in sys.argv[1:]:
         if argument.startswith("@"):
             name, _, listed = argument[1:].partition("=")
             samples[name] = sample(client, Path(listed).read_text().split())
+        elif argument.startswith("work="):
+            listed = argument.removeprefix("work=").split(",")
+            work = counted({"anonymous": client, "student": student_client()}, listed)
         else:
             pages[argument] = measure(client, argument)
-    print(json.dumps({"pages": pages, "samples": samples, "index": index_build()}))
+    print(json.dumps({"pages": pages, "samples": samples, "index": index_build(), "work": work}))

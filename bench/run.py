@@ -94,6 +94,23 @@ PAGES = (
     "/feeds/poses/",
 )
 
+# Pages whose work is counted (tests/work.py) at every size: the pages above, and a sitemap
+# page, a search that finds nothing (spelling suggestions), a later page of the list, three
+# generated poses' pages ("pose:<id>": the same poses at every size) and pages for a student
+# with conditions chosen on "Safe for me".
+WORK_PAGES = (
+    *PAGES,
+    "/sitemap-poses.xml",
+    "/poses/?q=xqzzyv",
+    "/poses/?page=3",
+    "pose:100",
+    "pose:500",
+    "pose:900",
+    "student:/poses/janusirsasana/",
+    "student:pose:500",
+    "student:/poses/?level=beginner",
+)
+
 # Rounds of in-process measures with the sizes taking turns, for the cost at one size
 # against the other (and the URLs of each list a round renders).
 INTERLEAVED = int(os.environ.get("BENCH_INTERLEAVED", "3"))
@@ -148,7 +165,7 @@ def main():
         build_seconds = None if reused else time.monotonic() - built
         lists = path_lists[size] = write_path_lists(env, WORK / f"paths-{size}")
         flush_cache()
-        renders[size] = measure_in_process(env, lists)
+        renders[size] = measure_in_process(env, lists, count_work=True)
         with serving(env) as servers:
             results, failures, session_checked = drive(servers, lists, varnish_missing)
         sections += size_report(
@@ -159,6 +176,7 @@ def main():
     text = "\n".join(
         [*header, f"- **Took**: {minutes:.1f} minutes in all.", "", *sections]
         + flat_cost_report(rounds)
+        + work_report(renders)
     )
     print(text)
     write_results(engine, text)
@@ -329,11 +347,12 @@ def write_path_lists(env, directory):
     return lists
 
 
-def measure_in_process(env, lists):
+def measure_in_process(env, lists, count_work=False):
     print("Measuring pages in process, uncached …", flush=True)
     samples = [f"@{name}={lists[name]}" for name in SAMPLED]
+    work = [f"work={','.join(WORK_PAGES)}"] if count_work else []
     out = subprocess.run(
-        [PYTHON, str(BENCH / "measure.py"), *PAGES, *samples],
+        [PYTHON, str(BENCH / "measure.py"), *PAGES, *samples, *work],
         cwd=ROOT,
         env=env,
         check=True,
@@ -852,6 +871,43 @@ def flat_cost_report(rounds):
         f"{', '.join(budget[2 * per_round : 3 * per_round])}, p95 "
         f"{', '.join(budget[3 * per_round :])} ms.",
     ]
+    return [*lines, ""]
+
+
+def work_report(renders):
+    """Each page's counted work (tests/work.py) at the largest size against the smallest:
+    unlike a timing, the same on any machine at any load."""
+    if len(renders) < 2:
+        return []
+    small, large = min(renders), max(renders)
+    unit = (
+        "rows of the plans"
+        if "postgres" in os.environ.get("DATABASE_URL", "")
+        else ("VM instructions")
+    )
+    lines = [
+        f"## Work at {large:,} poses against {small:,} (counted, uncached, target ≤ 1.2×)",
+        "",
+        "The lines of Python a request executes and the database's own work "
+        f"({unit}), counted as in `tests/work.py`: unlike the timings above, the same on any "
+        "machine at any load. Each page uncached, the facet index warm.",
+        "",
+        f"| page | Python lines at {small:,} | at {large:,} | ratio "
+        f"| database at {small:,} | at {large:,} | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, before in renders[small]["work"].items():
+        after = renders[large]["work"][page]
+        label = page if page == before["path"] else f"{page} ({before['path']})"
+
+        def ratio(key, before=before, after=after):
+            return f"{after[key] / before[key]:.2f}" if before[key] else "–"
+
+        lines.append(
+            f"| `{label}` | {before['python_lines']:,} | {after['python_lines']:,} "
+            f"| {ratio('python_lines')} | {before['database']:,} | {after['database']:,} "
+            f"| {ratio('database')} |"
+        )
     return [*lines, ""]
 
 

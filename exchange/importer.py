@@ -26,6 +26,7 @@ from exchange.schema import (
 )
 from exchange.shape import TAG_FIELDS, VOCABULARIES, for_exchange, iso_datetime, pose_to_dict
 from exchange.version1 import upgrade_from_version_1
+from poses import fulltext
 from poses.models import (
     Benefit,
     Condition,
@@ -182,6 +183,7 @@ class PoseImport:
             with transaction.atomic():
                 self.write()
             library_changed()
+            fulltext.compact()
             refresh_statistics()
         return self.result
 

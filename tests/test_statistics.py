@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from studio.statistics import refresh_statistics
+from tests.work import counted_work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,3 +62,23 @@ def test_the_full_text_index_takes_new_poses_at_once():
         else:
             cursor.execute("SELECT count(*) FROM poses_pose_fts")
             assert cursor.fetchone()[0] >= 5
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="FTS5 segments; PostgreSQL's GIN: the test above"
+)
+def test_after_a_bulk_write_a_full_text_lookup_reads_one_merged_index():
+    """SQLite: generate_poses leaves the full-text index merged, so a lookup reads one
+    b-tree, not one per segment that the bulk insert wrote."""
+    call_command("generate_poses", 1000, verbosity=0)
+
+    def lookup_work():
+        with counted_work() as work, connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM poses_pose_fts WHERE poses_pose_fts MATCH 'xqzzyv'")
+            cursor.fetchall()
+        return work.database
+
+    after_the_import = lookup_work()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO poses_pose_fts(poses_pose_fts) VALUES ('optimize')")
+    assert after_the_import == lookup_work()

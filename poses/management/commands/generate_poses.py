@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from poses import fulltext
 from poses.models import (
     Benefit,
     BodyArea,
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             }
             poses = create_poses(rng, count, vocabulary)
             library_changed()  # bulk inserts send no signals
+        fulltext.compact()
         refresh_statistics()
         self.stdout.write(f"Generated {len(poses)} poses.")
 
