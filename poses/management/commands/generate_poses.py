@@ -96,6 +96,9 @@ def sanskrit_name(number):
     return ("".join(syllables) + "asana").capitalize()
 
 
+NEARBY = 50
+
+
 def create_poses(rng, count, vocabulary):
     start = Pose.objects.count() + 1000
     now = timezone.now() - timedelta(days=1)
@@ -199,8 +202,11 @@ def create_poses(rng, count, vocabulary):
         names = [pose.english_name, pose.sanskrit_name, *pose.other_names_list()]
         children[SearchKey] += [SearchKey(pose=pose, key=key) for key in pose_typo_keys(names)]
     for index, pose in enumerate(poses):
-        # Three poses earlier in the library prepare for this one; one more is related.
-        earlier = {poses[rng.randrange(index)] for _ in range(3)} if index else set()
+        # Three of the NEARBY poses before this one prepare for it; one more is related. Near,
+        # as a teacher links a pose to its neighbours: a pose has as many links in a library
+        # of 1,000 as in one of 10,000, so its page shows the same (make bench compares them).
+        nearby = max(0, index - NEARBY)
+        earlier = {poses[rng.randrange(nearby, index)] for _ in range(3)} if index else set()
         children[PoseLink] += [
             PoseLink(
                 preparatory=other,
@@ -212,7 +218,7 @@ def create_poses(rng, count, vocabulary):
             for n, other in enumerate(earlier, start=1)
         ]
         if index:
-            other = poses[rng.randrange(index)]
+            other = poses[rng.randrange(nearby, index)]
             children[RelatedPose] += [
                 RelatedPose(pose=pose, related=other, kind=RelatedPose.Kind.VARIATION),
                 RelatedPose(pose=other, related=pose, kind=RelatedPose.Kind.VARIATION),
