@@ -302,6 +302,27 @@ def guidance_says(kind, condition_slug):
 
 # What a pose card shows (templates/includes/pose_card.html), besides its pose types.
 CARD_FIELDS = ("slug", "sanskrit_name", "english_name", "summary", "level", "figure")
+# What a link to another pose shows (its names, its address) and whether it is public.
+LINKED_POSE_FIELDS = ("slug", "sanskrit_name", "english_name", "status", "published_at")
+
+
+def own_fields(model):
+    return [field.name for field in model._meta.concrete_fields]
+
+
+def with_linked_pose(rows, relation, *whole):
+    """`rows` with their own fields and, of the pose `relation` points to, only what a link
+    to it shows (LINKED_POSE_FIELDS; and the `whole` rows of other relations): a pose has 33
+    columns, its search text among them, and building, reading and converting every one of
+    each linked pose was most of a pose page's work."""
+    also = [
+        f"{name}__{field}"
+        for name in whole
+        for field in own_fields(rows.model._meta.get_field(name).related_model)
+    ]
+    return rows.select_related(relation, *whole).only(
+        *own_fields(rows.model), *(f"{relation}__{name}" for name in LINKED_POSE_FIELDS), *also
+    )
 
 
 class PoseQuerySet(PublishableQuerySet):
@@ -493,23 +514,23 @@ class PoseQuerySet(PublishableQuerySet):
         return [
             Prefetch(
                 "preparatory_links",
-                PoseLink.objects.filter(linked("preparatory"))
-                .select_related("preparatory")
-                .order_by("position_among_preparatory", "pk"),
+                with_linked_pose(
+                    PoseLink.objects.filter(linked("preparatory")), "preparatory"
+                ).order_by("position_among_preparatory", "pk"),
             ),
             Prefetch(
                 "follow_up_links",
-                PoseLink.objects.filter(linked("follow_up"))
-                .select_related("follow_up")
-                .order_by("position_among_follow_ups", "pk"),
+                with_linked_pose(
+                    PoseLink.objects.filter(linked("follow_up")), "follow_up"
+                ).order_by("position_among_follow_ups", "pk"),
             ),
             Prefetch(
                 "counterpose_links",
-                Counterpose.objects.filter(linked("counterpose")).select_related("counterpose"),
+                with_linked_pose(Counterpose.objects.filter(linked("counterpose")), "counterpose"),
             ),
             Prefetch(
                 "related_links",
-                RelatedPose.objects.filter(linked("related")).select_related("related"),
+                with_linked_pose(RelatedPose.objects.filter(linked("related")), "related"),
             ),
         ]
 
@@ -526,24 +547,32 @@ class PoseQuerySet(PublishableQuerySet):
             "pose_types",
             Prefetch(
                 "pose_types__condition_guidance",
-                ConditionGuidance.objects.select_related("condition", "substitute"),
+                with_linked_pose(ConditionGuidance.objects.all(), "substitute", "condition"),
             ),
             Prefetch(
                 "safety_notes",
-                SafetyNote.objects.select_related("substitute").prefetch_related("conditions"),
+                with_linked_pose(SafetyNote.objects.all(), "substitute").prefetch_related(
+                    "conditions"
+                ),
             ),
         ]
 
     def for_pose_page(self):
-        """Everything the pose page shows, in a fixed number of queries."""
-        return self.select_related("starting_position").prefetch_related(
-            *self.guidance_prefetches(),
-            "styles",
-            "stretches",
-            "strengthens",
-            "steps",
-            "benefits",
-            *self.link_prefetches(published_only=True),
+        """Everything the pose page shows, in a fixed number of queries: the pose without
+        its search fields, the poses it links to with what a link shows."""
+        page_fields = [name for name in own_fields(Pose) if name not in Pose.SEARCH_FIELDS]
+        return (
+            self.select_related("starting_position")
+            .only(*page_fields, *(f"starting_position__{name}" for name in LINKED_POSE_FIELDS))
+            .prefetch_related(
+                *self.guidance_prefetches(),
+                "styles",
+                "stretches",
+                "strengthens",
+                "steps",
+                "benefits",
+                *self.link_prefetches(published_only=True),
+            )
         )
 
 
@@ -702,6 +731,14 @@ class Pose(Publishable):
     search_tags = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
+    SEARCH_FIELDS = (
+        "english_key",
+        "sanskrit_key",
+        "other_name_keys",
+        "search_names",
+        "search_tags",
+        "search_text",
+    )
     MARKDOWN_FIELDS = ("introduction", "practice_time", "closing_notes")
 
     objects = PoseManager()
