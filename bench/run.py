@@ -3,9 +3,9 @@
 For each library size (1,000 and 10,000 generated poses on top of the fixtures, by default)
 it builds its own database (SQLite under var/bench/, or with DATABASE_URL=postgres://… a
 PostgreSQL database of its own, studio_bench_<size>), serves it with gunicorn (2 sync workers,
-debug off, the Redis cache at BENCH_REDIS_URL, flushed before every run) and drives each
-scenario with wrk, every request a path picked at random from a list drawn from the
-database (bench/paths.py, bench/random_path.lua):
+debug off, the Redis cache at BENCH_REDIS_URL, its pages forgotten before every run) and
+drives each scenario with wrk, every request a path picked at random from a list drawn from
+the database (bench/paths.py, bench/random_path.lua):
 
 - random pose pages over the whole library, distinct searches, filter combinations,
   sequence pages and the other public pages;
@@ -206,8 +206,9 @@ def run_header(engine, base_url, varnish_missing):
         f"- **Sizes**: {', '.join(f'{n:,}' for n in SIZES)} generated poses, on top of the "
         "fixtures (about 60 poses, 2 sequences).",
         f"- **Method**: gunicorn, 2 sync workers, debug off, cache in Redis ({REDIS_URL}, "
-        f"flushed before every run); wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s "
-        f"a run, timeout {TIMEOUT} s, {ROUNDS} round{'s' if ROUNDS != 1 else ''} with the "
+        "every stored page forgotten before every run, the facet index kept); wrk, 2 threads, "
+        f"{CONNECTIONS} connections, {SECONDS} s a run, timeout {TIMEOUT} s, "
+        f"{ROUNDS} round{'s' if ROUNDS != 1 else ''} with the "
         "scenarios interleaved. "
         "Requests/s, p50 and p99 are medians of the rounds; max, over 1 s and errors count "
         "every round. Each request picks a path at random from the scenario's list; requests "
@@ -536,6 +537,23 @@ def flush_cache():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+# What a site keeps from one save to the next (studio/cache.py, poses/facets.py), without
+# Django's "<prefix>:<version>:" before each key.
+KEPT = (b"library:version", b"facets:", b"library:next-publication:")
+
+
+def forget_pages():
+    """Forget every stored page and keep what a site keeps between two saves (the library's
+    version, its facet index, the time of its next publication), as measure.py's
+    clear_pages() does: each run starts with no page cached, as on a site in use."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter(count=1000):
+        if not key.split(b":", 2)[-1].startswith(KEPT):
+            connection.delete(key)
+
+
 def student_cookie(conditions):
     """Choose conditions on "Safe for me" as a student does; their cookies, as one header."""
     jar = CookieJar()
@@ -603,7 +621,7 @@ def settle(servers):
 
 
 def run_once(scenario, lists, varnish_missing):
-    flush_cache()
+    forget_pages()
     cookie = ""
     if scenario.session:
         conditions = lists["conditions"].read_text().split()[:2]

@@ -235,10 +235,23 @@ class FacetIndex:
     def type_labels(self, pk):
         """A pose's pose types' labels, by name (what its card shows), or None for a pose
         not in this index."""
+        labels = self.labels_of(pk, ["type"])
+        return None if labels is None else labels["type"]
+
+    def labels_of(self, pk, parameters):
+        """A pose's terms of each vocabulary (parameters of VOCABULARIES), their labels by
+        name, or None for a pose not in this index."""
         if (i := self.position.get(pk)) is None:
             return None
-        place, having = 1 << i, self.having["type"]
-        return [label for slug, label in self.labels["type"] if having.get(slug, 0) & place]
+        place = 1 << i
+        return {
+            parameter: [
+                label
+                for slug, label in self.labels[parameter]
+                if self.having[parameter].get(slug, 0) & place
+            ]
+            for parameter in parameters
+        }
 
     def strictest_guidance(self, pk, condition_slugs):
         """What PoseQuerySet.safe_for() says of a pose it lists: "modify" or "caution" for
@@ -304,9 +317,10 @@ def index_key(version):
     return f"facets:{FORMAT}:{version}"
 
 
-def current_index():
+def current_index(build=True):
     """The index of the library as it is now, or None where there is no shared version to
-    keep it by (settings.PAGE_CACHE off) or the cache is away."""
+    keep it by (settings.PAGE_CACHE off) or the cache is away; without `build`, None too
+    where no process has built it yet (a page that only saves a few queries with it)."""
     global _current
     if not settings.PAGE_CACHE:
         return None
@@ -317,6 +331,8 @@ def current_index():
             return index
         key = index_key(version)
         index = cache.get(key)
+        if not build and (index is None or time.time() >= index.expires):
+            return None
         if index is None or time.time() >= index.expires:
             # Kept at least a second: at a scheduled publication's moment every request
             # would otherwise build its own.

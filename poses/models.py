@@ -559,16 +559,14 @@ class PoseQuerySet(PublishableQuerySet):
 
     def for_pose_page(self):
         """Everything the pose page shows, in a fixed number of queries: the pose without
-        its search fields, the poses it links to with what a link shows."""
+        its search fields, the poses it links to with what a link shows. Its styles and body
+        areas come from the facet index (Pose.page_terms), or one query each."""
         page_fields = [name for name in own_fields(Pose) if name not in Pose.SEARCH_FIELDS]
         return (
             self.select_related("starting_position")
             .only(*page_fields, *(f"starting_position__{name}" for name in LINKED_POSE_FIELDS))
             .prefetch_related(
                 *self.guidance_prefetches(),
-                "styles",
-                "stretches",
-                "strengthens",
                 "steps",
                 "benefits",
                 *self.link_prefetches(published_only=True),
@@ -784,6 +782,19 @@ class Pose(Publishable):
         """Its pose types' labels, by name, as its card shows them: from pose_types (which
         for_cards() prefetches), unless the list set them from the facet index."""
         return [pose_type.label for pose_type in self.pose_types.all()]
+
+    # The vocabularies a pose page names in its basics table: facet index parameter ->
+    # many-to-many field.
+    PAGE_TERMS = {"style": "styles", "stretches": "stretches", "strengthens": "strengthens"}
+
+    @cached_property
+    def page_terms(self):
+        """Its styles and the body areas it stretches and strengthens, labels by name, as its
+        page shows them: from the database, unless the page set them from the facet index."""
+        return {
+            parameter: [str(term) for term in getattr(self, relation).all()]
+            for parameter, relation in self.PAGE_TERMS.items()
+        }
 
     def get_absolute_url(self):
         return reverse("poses:detail", kwargs={"slug": self.slug})

@@ -2,9 +2,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from poses.models import Condition, PoseLink, RelatedPose, Step
+from poses.models import Condition, PoseLink, RelatedPose, Step, Style
 from tests.factories import (
     make_draft,
     make_full_pose,
@@ -15,6 +16,7 @@ from tests.factories import (
     make_user,
 )
 from tests.pages import counted_get
+from tests.work import clear_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -280,6 +282,33 @@ def test_pose_page_costs_the_same_queries_with_3_or_30_of_everything(client):
     assert section(large_html, "related").count("<li>") == 30
     assert large_html.count("Instead, try") == 30
     assert small == large
+
+
+def basics(html):
+    """The rows of the pose's basics table: {heading: text}."""
+    rows = re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', html, re.DOTALL)
+    return {heading: re.sub(r"<[^>]+>", "", text) for heading, text in rows}
+
+
+def test_styles_and_body_areas_come_from_the_facet_index_once_it_is_built(client):
+    """The same basics from the facet index as from the database, three queries fewer. A
+    pose page does not build the index itself (a list page or the sitemap does)."""
+    pose = make_full_pose(3)
+    pose.styles.add(Style.objects.create(name="Hatha", slug="hatha"))
+    cache.clear()
+    client.get(pose.get_absolute_url())  # the time of the next publication, kept from now
+    clear_pages()
+    from_database, response = counted_get(client, pose.get_absolute_url())
+    by_database = basics(response.content.decode())
+    assert by_database["Style of yoga"] == "Hatha, Style 3"
+    assert by_database["Stretches"] == "Hips 3"
+    assert by_database["Strengthens"] == "Legs 3"
+
+    client.get("/poses/")  # builds the index
+    clear_pages()
+    from_index, response = counted_get(client, pose.get_absolute_url())
+    assert basics(response.content.decode()) == by_database
+    assert from_index == from_database - 3
 
 
 def test_pose_page_query_count(client, django_assert_num_queries):

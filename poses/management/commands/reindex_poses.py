@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from poses import fulltext
 from poses.models import Pose
 from studio.cache import library_changed
 
@@ -15,5 +16,6 @@ class Command(BaseCommand):
         for pose in Pose.objects.iterator():
             pose.index_for_search()
             count += 1
+        fulltext.compact()  # one b-tree again, not a segment per batch of rewritten poses
         library_changed()  # search pages list what the new keys find
         self.stdout.write(f"Re-indexed {count} poses.")
