@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from poses.facets import FacetIndex  # noqa: E402
 from poses.models import Condition, Pose  # noqa: E402
-from tests.work import clear_pages, work_of  # noqa: E402
+from tests.work import clear_pages, uncached_work  # noqa: E402
 
 RENDERS = int(os.environ.get("BENCH_RENDERS", "7"))
 # A slow page gets fewer renders rather than holding the run for minutes: the first, uncached
@@ -170,11 +170,7 @@ def counted(clients, pages):
         who, path = ("student", page[8:]) if page.startswith("student:") else ("anonymous", page)
         if path.startswith("pose:"):
             path = Pose.objects.get(pk=int(path.removeprefix("pose:"))).get_absolute_url()
-        client = clients[who]
-        clear_pages()
-        client.get(path)  # what the process loads once
-        clear_pages()
-        figures[page] = {"path": path, **work_of(client, path).as_dict()}
+        figures[page] = {"path": path, **uncached_work(clients[who], path).as_dict()}
     return figures
 
 

@@ -898,11 +898,8 @@ def work_report(renders):
     if len(renders) < 2:
         return []
     small, large = min(renders), max(renders)
-    unit = (
-        "rows of the plans"
-        if "postgres" in os.environ.get("DATABASE_URL", "")
-        else ("VM instructions")
-    )
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    unit = "rows of the plans" if postgres else "VM instructions"
     lines = [
         f"## Work at {large:,} poses against {small:,} (counted, uncached, target ≤ 1.2×)",
         "",

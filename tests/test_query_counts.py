@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.run import FIXTURES  # the library make bench starts from
 from poses.models import Pose
 from poses.sitemaps import PoseSitemap
 from studio.publishing import Publishable
 from tests.factories import make_draft, make_pose
 from tests.pages import queries_for
-from tests.work import clear_pages, work_of
+from tests.work import uncached_work
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +105,6 @@ def test_newest_first_lists_the_public_poses_newest_first(move_clock):
     assert set(Publishable.Status.values) == {"draft", "published"}  # what "not a draft" means
 
 
-FIXTURES = [
-    "fixtures/janusirsasana.json",
-    "fixtures/starter_library.json",
-    "fixtures/more_poses.json",
-    "fixtures/sample_sequence.json",
-]
 # Pages whose work must not grow with the library: a search whose matches do not grow, one
 # with a typo, a miss (spelling suggestions), lists with 24 cards at both sizes. Not the
 # sitemap index, which names one sitemap per PoseSitemap.limit poses by design.
@@ -148,13 +143,7 @@ def test_public_pages_do_the_same_work_with_200_or_2000_poses(
     def work():
         cache.clear()
         client.get("/poses/")  # the facet index, built once a change, kept by clear_pages()
-        measured = {}
-        for url in WORK_PAGES:
-            clear_pages()
-            client.get(url)  # what a process loads once (templates, vocabulary)
-            clear_pages()
-            measured[url] = work_of(client, url)
-        return measured
+        return {url: uncached_work(client, url) for url in WORK_PAGES}
 
     small = work()
     call_command("generate_poses", 1800, verbosity=0)

@@ -34,10 +34,6 @@ class Work:
     python_lines: int = 0
     database: int = 0
 
-    @property
-    def database_unit(self):
-        return "rows" if connection.vendor == "postgresql" else "VM instructions"
-
     def as_dict(self):
         return {"python_lines": self.python_lines, "database": self.database}
 
@@ -108,6 +104,15 @@ def _database_counter(work, own_code):
             yield
     else:  # pragma: no cover - the project runs on SQLite and PostgreSQL
         yield
+
+
+def uncached_work(client, url):
+    """The work of `url` uncached, as on a site between two saves (clear_pages()), once the
+    process has loaded what it loads on its first request for it (templates, vocabulary)."""
+    clear_pages()
+    client.get(url)
+    clear_pages()
+    return work_of(client, url)
 
 
 def work_of(client, url, **extra):
